@@ -1,0 +1,64 @@
+# syntax=docker/dockerfile:1
+# LabPortal production image: gunicorn on port 8000; the same image runs the
+# Celery worker, beat and migrations (see docker-compose.yml).
+
+# Build stage ------------------------------------------------------------------
+FROM python:3.11-slim AS build
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PATH=/opt/venv/bin:$PATH
+
+# gettext (msgfmt) compiles locale/*/django.po: the .mo files are not in git.
+# Only this stage has it; the final image does not.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN python -m venv /opt/venv
+WORKDIR /app
+
+# Dependencies first, from pyproject.toml, so a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
+
+COPY . .
+# Editable install: settings find templates/, static/ and locale/ next to the
+# labportal package (BASE_DIR), so the code must stay in /app, not site-packages.
+# Build-only settings: production mode with a dummy key, never used at run time.
+RUN pip install --no-deps -e . \
+    && export ENVIRONMENT=production SECRET_KEY=build-only-not-a-secret \
+    && python manage.py compilemessages --ignore=.venv \
+    && python manage.py collectstatic --no-input -v0 \
+    && python -m compileall -q labportal prototypes trainees cohorts
+
+# Run stage --------------------------------------------------------------------
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PATH=/opt/venv/bin:$PATH \
+    DJANGO_SETTINGS_MODULE=labportal.settings \
+    ENVIRONMENT=production
+
+RUN groupadd --system --gid 10001 labportal \
+    && useradd --system --uid 10001 --gid labportal --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin labportal
+
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build /app /app
+WORKDIR /app
+# The code is root-owned and read-only for the app; only uploads are writable.
+# A new named volume mounted at /app/media takes this ownership.
+RUN mkdir -p /app/media && chown labportal:labportal /app/media
+
+USER labportal
+EXPOSE 8000
+
+# WEB_CONCURRENCY (read by gunicorn) sets the number of worker processes.
+# /dev/shm for gunicorn's heartbeat files: /tmp on an overlay filesystem can stall.
+CMD ["gunicorn", "labportal.wsgi", "--bind", "0.0.0.0:8000", \
+     "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-", "--timeout", "60"]

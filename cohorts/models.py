@@ -1,0 +1,92 @@
+"""Cohorts (omgångar) and who is enrolled in them. Thin for now: the planning
+board, assignments and matching arrive with the cohort planning issue."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from labportal.accounts.models import PRIVILEGED_ROLES, Organisation, Role
+from labportal.core.models import TimeStampedModel
+
+
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> CohortQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in PRIVILEGED_ROLES:
+            return self.all()
+        if user.role == Role.TRAINEE:
+            return self.filter(enrolments__trainee=user)
+        return self.none()
+
+
+class Cohort(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    starts_on = models.DateField(_("starts"), db_index=True)
+    ends_on = models.DateField(_("ends"))
+    lab_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lab lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_cohorts",
+    )
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="cohort_ends_after_start"
+            )
+        ]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def state_on(self, day: datetime.date | None = None) -> str:
+        day = day or timezone.localdate()
+        if day < self.starts_on:
+            return "planned"
+        if day > self.ends_on:
+            return "finished"
+        return "running"
+
+
+class Enrolment(TimeStampedModel):
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
+
+    class Meta:
+        ordering = ["cohort", "trainee__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "trainee"], name="enrolment_unique")
+        ]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+
+    def __str__(self) -> str:
+        return f"{self.trainee}, {self.cohort}"

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from labportal.accounts import services as account_services
+from labportal.accounts.models import Invitation, Organisation, Role, User
+from labportal.accounts.policy import role_required
+from labportal.core import services
+from labportal.core.filters import AuditEntryFilter, SkillFilter
+from labportal.core.forms import SkillForm
+from labportal.core.health import health_report
+from labportal.core.models import AuditEntry, Skill
+from labportal.core.pagination import paginate, querystring_without_page
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what this role does here, and what to do first."""
+    user = request.user
+    context: dict[str, object] = {}
+    if user.role in (Role.ADMIN, Role.LAB_LEAD):
+        invitations = Invitation.objects.visible_to(user)
+        context.update(
+            pending_invitations=invitations.pending().count(),
+            people=User.objects.visible_to(user).filter(is_active=True).count(),
+            trainees=User.objects.visible_to(user)
+            .filter(role=Role.TRAINEE, is_active=True)
+            .count(),
+            organisations=Organisation.objects.visible_to(user).count(),
+        )
+    template = {
+        Role.ADMIN: "core/home_admin.html",
+        Role.LAB_LEAD: "core/home_lab_lead.html",
+        Role.DEPARTMENT_STAFF: "core/home_department_staff.html",
+        Role.TRAINEE: "core/home_trainee.html",
+    }[user.role]
+    return render(request, template, context)
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and on the account."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        if request.user.is_authenticated:
+            account_services.set_language(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, report = health_report()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", "checks": report},
+        status=200 if healthy else 503,
+    )
+
+
+# Skills vocabulary ---------------------------------------------------------
+@login_required
+def skill_list(request: HttpRequest) -> HttpResponse:
+    filterset = SkillFilter(
+        request.GET, queryset=Skill.objects.visible_to(request.user), request=request
+    )
+    page = paginate(request, filterset.qs, per_page=50)
+    return render(
+        request,
+        "core/skill_list.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def skill_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    skill = get_object_or_404(Skill.objects.visible_to(request.user), pk=pk) if pk else None
+    form = SkillForm(request.POST or None, instance=skill)
+    if request.method == "POST" and form.is_valid():
+        skill = services.save_skill(actor=request.user, skill=form.instance)
+        messages.success(request, _("The skill %(name)s is saved.") % {"name": skill.name})
+        return redirect("core:skill_list")
+    return render(request, "core/skill_form.html", {"form": form, "skill": skill})
+
+
+@role_required(Role.ADMIN)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    queryset = AuditEntry.objects.visible_to(request.user).select_related("actor")
+    filterset = AuditEntryFilter(request.GET, queryset=queryset, request=request)
+    page = paginate(request, filterset.qs, per_page=50)
+    return render(
+        request,
+        "core/audit_list.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )

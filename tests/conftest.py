@@ -1,0 +1,117 @@
+"""Shared fixtures: personas, a real Celery worker on Redis, Chromium for Playwright."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.test import Client
+
+from tests.accounts.factories import (
+    DepartmentFactory,
+    UserFactory,
+    give_totp,
+)
+
+TEST_QUEUE = f"labportal-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _celery_test_queue():
+    """Route every task of this test process to a queue of its own on the real Redis,
+    so a developer's running worker never takes the tests' tasks (and vice versa)."""
+    from labportal.celery import app
+
+    app.conf.task_default_queue = TEST_QUEUE
+    yield
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(TEST_QUEUE)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming this process's test queue on Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from labportal.celery import app
+
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE], shutdown_timeout=20
+    ) as worker:
+        yield worker
+
+
+# Personas --------------------------------------------------------------------------
+@pytest.fixture
+def department(db):
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def admin(db):
+    return give_totp(UserFactory(role="admin", full_name="Ada Admin"))
+
+
+@pytest.fixture
+def lab_lead(db):
+    return give_totp(UserFactory(role="lab_lead", full_name="Leo Labbansvarig"))
+
+
+@pytest.fixture
+def department_staff(db, department):
+    return UserFactory(role="department_staff", department=department, full_name="Disa Förvaltning")
+
+
+@pytest.fixture
+def trainee(db):
+    return UserFactory(role="trainee", full_name="Tim Trainee")
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff of another department (of another organisation)."""
+    return UserFactory(role="department_staff", department=DepartmentFactory())
+
+
+@pytest.fixture
+def personas(admin, lab_lead, department_staff, trainee):
+    return {
+        "admin": admin,
+        "lab_lead": lab_lead,
+        "department_staff": department_staff,
+        "trainee": trainee,
+    }
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# Browser ---------------------------------------------------------------------------
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Test users need a password, not a slow hash; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
