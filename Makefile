@@ -28,7 +28,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 messages: setup
-	ENVIRONMENT=test $(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=staticfiles
+	ENVIRONMENT=test $(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
 	ENVIRONMENT=test $(PY) manage.py compilemessages -l sv --ignore=.venv
 
 bench: setup

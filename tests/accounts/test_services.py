@@ -24,7 +24,7 @@ def test_invite_user_writes_invitation_email_and_audit(admin, department):
     email = OutboxEmail.objects.get(key=f"invitation:{invitation.pk}")
     assert email.to == "new.person@example.se"
     assert services.invitation_url(token) in email.body_text
-    assert "inbjuden" in email.body_text or "invited" in email.body_text
+    assert "bjudit in dig" in email.body_text or "invited you" in email.body_text
     assert AuditEntry.objects.filter(
         action="invitation.created", object_id=str(invitation.pk)
     ).exists()
