@@ -259,6 +259,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
 ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
 
+# Ideas ----------------------------------------------------------------------
+IDEA_ATTACHMENT_MAX_MB = env.int("IDEA_ATTACHMENT_MAX_MB", default=10)
+# The lab lead is reminded of ideas that have waited longer than this for triage,
+# and of delivered prototypes without an evaluation after EVALUATION_REMINDER_DAYS.
+IDEA_TRIAGE_REMINDER_DAYS = env.int("IDEA_TRIAGE_REMINDER_DAYS", default=7)
+EVALUATION_REMINDER_DAYS = env.int("EVALUATION_REMINDER_DAYS", default=30)
+
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -277,6 +284,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # No inline scripts or styles anywhere: every script and stylesheet is a file in static/.
 CONTENT_SECURITY_POLICY = {

@@ -115,3 +115,9 @@ def browser_type_launch_args(browser_type_launch_args):
 def _fast_password_hashing(settings):
     # Test users need a password, not a slow hash; production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded files of a test land in its own temporary folder, never in the checkout.
+    settings.MEDIA_ROOT = tmp_path / "media"
