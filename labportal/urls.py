@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("labportal.accounts.urls")),
     path("", include("labportal.core.urls")),
+    path("", include("prototypes.urls")),
 ]
 
 if settings.DEBUG:

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.accounts.factories import InvitationFactory
 from tests.conftest import client_for
 from tests.core.factories import SkillFactory
+from tests.prototypes.factories import IdeaAttachmentFactory, IdeaFactory
 
 ROLES = ("anonymous", "admin", "lab_lead", "department_staff", "trainee")
 PROJECT_MODULES = ("labportal.", "prototypes.", "trainees.", "cohorts.", "reports.")
@@ -42,6 +43,10 @@ def signed_in(outcome: str, **overrides: str) -> dict[str, str]:
 
 MANAGERS_ONLY = signed_in(OK, department_staff=FORBIDDEN, trainee=FORBIDDEN)
 ADMIN_ONLY = signed_in(FORBIDDEN, admin=OK)
+# An idea of the department_staff persona's department: trainees are refused by role.
+IDEA_READERS = signed_in(OK, trainee=FORBIDDEN)
+# Actions on an idea that redirect back to it when done (or refused with a message).
+IDEA_READERS_REDIRECTED = signed_in(REDIRECT, trainee=FORBIDDEN)
 
 MATRIX: dict[str, Row] = {
     "healthz": Row(everyone("any")),  # 200 or 503 depending on the worker: public by design
@@ -69,6 +74,36 @@ MATRIX: dict[str, Row] = {
     "accounts:department_create": Row(ADMIN_ONLY, args=lambda o: [o["organisation"].pk]),
     "accounts:department_update": Row(
         ADMIN_ONLY, args=lambda o: [o["organisation"].pk, o["department"].pk]
+    ),
+    # Ideas: department staff see their department's, the lab all; trainees none (yet).
+    "prototypes:list": Row(signed_in(OK, trainee=FORBIDDEN)),
+    "prototypes:create": Row(signed_in(FORBIDDEN, department_staff=OK)),
+    "prototypes:flow": Row(MANAGERS_ONLY),
+    "prototypes:detail": Row(IDEA_READERS, args=lambda o: [o["idea"].pk]),
+    "prototypes:update": Row(IDEA_READERS, args=lambda o: [o["idea"].pk]),
+    # The lab may accept: it sees the confirmation; department staff are sent back to the idea.
+    "prototypes:transition": Row(
+        {**IDEA_READERS_REDIRECTED, "admin": OK, "lab_lead": OK},
+        args=lambda o: [o["idea"].pk, "accepted"],
+    ),
+    "prototypes:comment": Row(
+        {**IDEA_READERS_REDIRECTED, "trainee": FORBIDDEN, "anonymous": LOGIN},
+        args=lambda o: [o["idea"].pk],
+        method="post",
+        data={"body": "Hur många ansökningar kommer in per månad?"},
+    ),
+    "prototypes:triage": Row(
+        signed_in(FORBIDDEN, admin=OK, lab_lead=OK), args=lambda o: [o["idea"].pk]
+    ),
+    "prototypes:prototype": Row(
+        signed_in(FORBIDDEN, admin=OK, lab_lead=OK), args=lambda o: [o["accepted_idea"].pk]
+    ),
+    "prototypes:evaluate": Row(
+        signed_in(FORBIDDEN, department_staff=OK), args=lambda o: [o["delivered_idea"].pk]
+    ),
+    "prototypes:attachment": Row(IDEA_READERS, args=lambda o: [o["idea"].pk, o["attachment"].pk]),
+    "prototypes:attachment_delete": Row(
+        IDEA_READERS, args=lambda o: [o["idea"].pk, o["attachment"].pk]
     ),
 }
 
@@ -113,6 +148,8 @@ def outcome_of(response) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, personas, department):
     invitation = InvitationFactory(token="matrix-token", role="trainee")
+    staff = personas["department_staff"]
+    idea = IdeaFactory(department=department, submitted_by=staff)
     objects = {
         **personas,
         "skill": SkillFactory(),
@@ -120,6 +157,12 @@ def test_permission_matrix(role, personas, department):
         "token": "matrix-token",
         "organisation": department.organisation,
         "department": department,
+        "idea": idea,
+        "attachment": IdeaAttachmentFactory(idea=idea, uploaded_by=staff),
+        "accepted_idea": IdeaFactory(department=department, submitted_by=staff, status="accepted"),
+        "delivered_idea": IdeaFactory(
+            department=department, submitted_by=staff, status="delivered"
+        ),
     }
     client = client_for(personas.get(role))
     failures = []

@@ -38,6 +38,11 @@ def can_manage_skills(user: Anyone) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def can_read_ideas(user: Anyone) -> bool:
+    """The lab and department staff work with ideas; which ones is `Idea.visible_to`'s answer."""
+    return has_role(user, Role.ADMIN, Role.LAB_LEAD, Role.DEPARTMENT_STAFF)
+
+
 def can_view_audit_log(user: Anyone) -> bool:
     return has_role(user, Role.ADMIN)
 

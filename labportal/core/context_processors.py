@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         items.append((_("Start"), reverse("core:home")))
+        if policy.can_read_ideas(user):
+            items.append((_("Ideas"), reverse("prototypes:list")))
         if policy.can_manage_users(user):
             items.append((_("People"), reverse("accounts:user_list")))
             items.append((_("Invitations"), reverse("accounts:invitation_list")))

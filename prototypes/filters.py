@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from labportal.accounts.models import PRIVILEGED_ROLES, Department
+from labportal.core.models import Skill
+from prototypes.models import BenefitSize, Idea, IdeaStatus, Urgency
+
+AGE_CHOICES = [
+    ("7", _("Waiting more than a week")),
+    ("30", _("Waiting more than a month")),
+    ("90", _("Waiting more than three months")),
+]
+
+SORTS = {
+    "newest": (_("Newest first"), [F("submitted_at").desc(nulls_first=True), "-pk"]),
+    "oldest": (_("Oldest first"), [F("submitted_at").asc(nulls_last=True), "pk"]),
+    "benefit": (_("Largest benefit first"), ["-benefit_size", "-submitted_at", "-pk"]),
+    "urgency": (_("Most urgent first"), ["-urgency", "-submitted_at", "-pk"]),
+    "title": (_("Title, A to Ö"), ["title", "pk"]),
+    "relevance": (_("Best match (when searching)"), []),
+}
+
+
+def _departments(request: Any) -> QuerySet:
+    if request is None:
+        return Department.objects.none()
+    return Department.objects.visible_to(request.user).select_related("organisation")
+
+
+def _skills(request: Any) -> QuerySet:
+    return Skill.objects.active() if request is not None else Skill.objects.none()
+
+
+class IdeaFilter(django_filters.FilterSet):
+    """The idea inbox: the lab filters everything; department staff the same minus
+    the department (they only see their own)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=IdeaStatus.choices, empty_label=_("All statuses")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"), queryset=_departments, empty_label=_("All departments")
+    )
+    benefit_size = django_filters.ChoiceFilter(
+        label=_("Benefit"), choices=BenefitSize.choices, empty_label=_("Any benefit")
+    )
+    urgency = django_filters.ChoiceFilter(
+        label=_("Urgency"), choices=Urgency.choices, empty_label=_("Any urgency")
+    )
+    skill = django_filters.ModelChoiceFilter(
+        label=_("Skill"), field_name="skills", queryset=_skills, empty_label=_("Any skill")
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Age"), choices=AGE_CHOICES, method="older_than", empty_label=_("Any age")
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        method="sort_by",
+        empty_label=None,
+        null_label=None,
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["q", "status", "department", "benefit_size", "urgency", "skill", "age", "sort"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.role not in PRIVILEGED_ROLES:
+            del self.filters["department"]
+        self._sorted = False
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Swedish full-text search: "ansökningar" finds "ansökan"; websearch syntax
+        # accepts what people type ("quoted phrases", -exclusions, OR).
+        query = SearchQuery(value, config="swedish", search_type="websearch")
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+
+    def older_than(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(submitted_at__lt=timezone.now() - timedelta(days=int(value)))
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied in `qs`, after every filter, so that rank exists
+
+    @property
+    def qs(self) -> QuerySet:
+        queryset = super().qs
+        if self._sorted:
+            return queryset
+        sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else ""
+        searching = bool(self.form.is_valid() and self.form.cleaned_data.get("q"))
+        if searching and sort in ("relevance", "", None):
+            queryset = queryset.order_by("-rank", "-pk")
+        else:
+            # Always an explicit order: grouped queries (comment counts) ignore Meta.ordering.
+            queryset = queryset.order_by(*SORTS.get(sort or "newest", SORTS["newest"])[1])
+        self._qs = queryset
+        self._sorted = True
+        return queryset

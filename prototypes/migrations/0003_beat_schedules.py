@@ -1,0 +1,66 @@
+"""The ideas' scheduled nudges in django-celery-beat, so admins can change their
+timing in the admin. Times are Stockholm wall-clock times."""
+
+from django.db import migrations
+
+TIMEZONE = "Europe/Stockholm"
+
+SCHEDULES = [
+    # (name, task, crontab: minute, hour, day_of_week, day_of_month, month_of_year)
+    (
+        "Remind the lab of ideas waiting for triage",
+        "prototypes.tasks.remind_lab_of_waiting_ideas",
+        ("30", "7", "1-5", "*", "*"),
+    ),
+    (
+        "Remind the lab of missing evaluations",
+        "prototypes.tasks.remind_lab_of_missing_evaluations",
+        ("45", "7", "*", "*", "*"),
+    ),
+    (
+        "Send the departments' monthly idea digest",
+        "prototypes.tasks.send_idea_digests",
+        ("0", "8", "*", "1", "*"),
+    ),
+]
+
+
+def _crontab_fields(crontab):
+    minute, hour, day_of_week, day_of_month, month_of_year = crontab
+    return {
+        "minute": minute,
+        "hour": hour,
+        "day_of_week": day_of_week,
+        "day_of_month": day_of_month,
+        "month_of_year": month_of_year,
+        "timezone": TIMEZONE,
+    }
+
+
+def create(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    for name, task, crontab in SCHEDULES:
+        schedule, _ = CrontabSchedule.objects.get_or_create(**_crontab_fields(crontab))
+        PeriodicTask.objects.get_or_create(
+            name=name, defaults={"task": task, "crontab": schedule, "enabled": True}
+        )
+
+
+def remove(apps, schema_editor):
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name__in=[name for name, _, _ in SCHEDULES]).delete()
+    # Our crontabs go too, unless an admin has since pointed another task at one.
+    for _, _, crontab in SCHEDULES:
+        CrontabSchedule.objects.filter(
+            periodictask__isnull=True, **_crontab_fields(crontab)
+        ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("prototypes", "0002_idea_form_triage_prototype_evaluation"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+    operations = [migrations.RunPython(create, remove)]

@@ -1,0 +1,48 @@
+"""Background work on ideas: the scheduled nudges of `prototypes.reminders`, run by
+beat (schedules in migration 0003_beat_schedules, editable in the admin)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from prototypes import reminders
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def remind_lab_of_waiting_ideas(self) -> int:  # noqa: ANN001
+    """Weekday mornings: tell the lab leads which ideas wait for triage. Safe to retry
+    or run twice: at most one email per lead and day."""
+    return reminders.send_triage_reminders()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def remind_lab_of_missing_evaluations(self) -> int:  # noqa: ANN001
+    """Daily: tell the lab leads of delivered prototypes still without an evaluation.
+    Safe to retry or run twice: one email per prototype and lead, ever."""
+    return reminders.send_evaluation_reminders()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_idea_digests(self) -> int:  # noqa: ANN001
+    """On the first of the month: the departments' digest of the previous month.
+    Safe to retry or run late: one email per person and reported month."""
+    return reminders.send_monthly_digests()

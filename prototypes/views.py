@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from labportal.accounts.models import Department, Role
+from labportal.accounts.policy import role_required
+from labportal.core.forms import apply_validation_error
+from labportal.core.models import Skill
+from labportal.core.pagination import paginate, querystring_without_page
+from prototypes import flow, services, workflow
+from prototypes.access import get_attachment_for_user, get_idea_for_user, get_idea_page_for_user
+from prototypes.filters import IdeaFilter
+from prototypes.forms import (
+    CommentForm,
+    EvaluationForm,
+    IdeaForm,
+    PrototypeRecordForm,
+    TransitionForm,
+    TriageForm,
+)
+from prototypes.models import Idea, IdeaStatus, PrototypeRecord
+
+READERS = (Role.ADMIN, Role.LAB_LEAD, Role.DEPARTMENT_STAFF)
+LAB = (Role.ADMIN, Role.LAB_LEAD)
+
+
+@role_required(*READERS)
+def idea_list(request: HttpRequest) -> HttpResponse:
+    """The lab's inbox, and for department staff their department's ideas."""
+    queryset = (
+        Idea.objects.visible_to(request.user)
+        .select_related("department__organisation")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name_sv")))
+        .annotate(comment_count=Count("comments", distinct=True))
+    )
+    filterset = IdeaFilter(request.GET, queryset=queryset, request=request)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "prototypes/idea_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "can_create": services.can_create_idea(request.user),
+            "is_lab": request.user.role in LAB,
+        },
+    )
+
+
+def _files(request: HttpRequest) -> list:
+    return request.FILES.getlist("attachments")
+
+
+@role_required(Role.DEPARTMENT_STAFF)
+@require_http_methods(["GET", "POST"])
+def idea_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_create_idea(request.user):
+        raise PermissionDenied
+    form = IdeaForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"contact_person": request.user.full_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            idea = services.create_idea(
+                actor=request.user,
+                data=form.cleaned_data,
+                files=form.cleaned_data["attachments"],
+                submit=submit,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _submitted_message(idea) if submit else _draft_message())
+            return redirect(idea)
+    return render(request, "prototypes/idea_form.html", {"form": form, "idea": None})
+
+
+def _submitted_message(idea: Idea) -> str:
+    return _(
+        "Thank you! “%(title)s” is with the lab now. You get an email when its status "
+        "changes or the lab has a question."
+    ) % {"title": idea.title}
+
+
+def _draft_message() -> str:
+    return _("The draft is saved. Only you can see it until you submit it.")
+
+
+def _detail_context(request: HttpRequest, idea: Idea, comment_form: CommentForm | None) -> dict:
+    user = request.user
+    can_ask = user.role in LAB and idea.status == IdeaStatus.SUBMITTED
+    return {
+        "idea": idea,
+        "transitions": workflow.available_transitions(user, idea),
+        "can_edit": services.can_edit_content(user, idea),
+        "can_triage": services.can_triage(user, idea),
+        "can_comment": services.can_comment(user, idea),
+        "can_evaluate": services.can_evaluate(user, idea),
+        "can_keep_record": services.can_keep_prototype_record(user, idea),
+        "comment_form": comment_form or CommentForm(can_ask=can_ask),
+        "missing": services.missing_for_submission(idea) if idea.status == IdeaStatus.DRAFT else {},
+    }
+
+
+@role_required(*READERS)
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_idea_page_for_user(request.user, pk)
+    return render(request, "prototypes/idea_detail.html", _detail_context(request, idea, None))
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def idea_update(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, pk)
+    if not services.can_edit_content(request.user, idea):
+        raise PermissionDenied
+    form = IdeaForm(request.POST or None, request.FILES or None, instance=idea)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        # The form wrote into `idea`; the service works on a fresh copy of the row.
+        fresh = get_idea_for_user(request.user, pk)
+        try:
+            idea = services.update_idea(
+                actor=request.user,
+                idea=fresh,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+                files=form.cleaned_data["attachments"],
+                submit=submit,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if submit:
+                messages.success(request, _submitted_message(idea))
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect(idea)
+    return render(request, "prototypes/idea_form.html", {"form": form, "idea": idea})
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def idea_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    """Confirm a status change, with a note (required for declining and questions)."""
+    idea = get_idea_for_user(request.user, pk)
+    party = workflow.party_of(request.user, idea)
+    transition = workflow.find_transition(idea.status, target, party)
+    if transition is None:
+        if target not in IdeaStatus.values:
+            raise Http404
+        messages.error(
+            request,
+            _("An idea that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": idea.get_status_display(), "target": IdeaStatus(target).label},
+        )
+        return redirect(idea)
+    note_label = {
+        IdeaStatus.DECLINED: _("Reason (the department sees it)"),
+        IdeaStatus.NEEDS_INFORMATION: _("What does the lab need to know?"),
+    }.get(target, _("Note (optional)"))
+    form = TransitionForm(
+        request.POST or None, note_required=transition.note_required, note_label=note_label
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transition_idea(
+                actor=request.user, idea=idea, target=target, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) in ("stale", "illegal_transition"):
+                messages.error(request, " ".join(error.messages))
+                return redirect(idea)
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is now “%(status)s”.")
+                % {"title": idea.title, "status": idea.get_status_display()},
+            )
+            return redirect(idea)
+    return render(
+        request,
+        "prototypes/idea_transition.html",
+        {"idea": idea, "transition": transition, "form": form},
+    )
+
+
+@role_required(*READERS)
+@require_POST
+def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, pk)
+    if not services.can_comment(request.user, idea):
+        raise PermissionDenied
+    can_ask = request.user.role in LAB and idea.status == IdeaStatus.SUBMITTED
+    form = CommentForm(request.POST, can_ask=can_ask)
+    if form.is_valid():
+        try:
+            services.add_comment(
+                actor=request.user,
+                idea=idea,
+                body=form.cleaned_data["body"],
+                ask_for_information=form.cleaned_data.get("ask_for_information", False),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your message is sent."))
+            return redirect(f"{idea.get_absolute_url()}#comments")
+    # Show the idea again with the message and its error in place.
+    idea = get_idea_page_for_user(request.user, pk)
+    return render(
+        request, "prototypes/idea_detail.html", _detail_context(request, idea, form), status=400
+    )
+
+
+@role_required(*LAB)
+@require_http_methods(["GET", "POST"])
+def idea_triage(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, pk)
+    if not services.can_triage(request.user, idea):
+        raise PermissionDenied
+    form = TriageForm(request.POST or None, idea=idea)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_triage(
+                actor=request.user,
+                idea=idea,
+                expected_version=form.cleaned_data["version"],
+                skills=list(form.cleaned_data["skills"]),
+                size_weeks=form.cleaned_data["size_weeks"],
+                ready_to_plan=form.cleaned_data["ready_to_plan"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The assessment is saved."))
+            return redirect(idea)
+    return render(request, "prototypes/idea_triage.html", {"idea": idea, "form": form})
+
+
+@role_required(*READERS)
+def attachment_download(request: HttpRequest, idea_pk: int, pk: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, idea_pk, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    # Always a download, never rendered in our origin: an uploaded file cannot run script.
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def attachment_delete(request: HttpRequest, idea_pk: int, pk: int) -> HttpResponse:
+    attachment = get_attachment_for_user(request.user, idea_pk, pk)
+    idea = attachment.idea
+    if not services.can_edit_content(request.user, idea):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.delete_attachment(actor=request.user, attachment=attachment)
+        messages.success(request, _("%(name)s is removed.") % {"name": attachment.original_name})
+        return redirect(idea)
+    return render(
+        request,
+        "prototypes/attachment_confirm_delete.html",
+        {"idea": idea, "attachment": attachment},
+    )
+
+
+@role_required(*LAB)
+@require_http_methods(["GET", "POST"])
+def prototype_record(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, pk)
+    if not services.can_keep_prototype_record(request.user, idea):
+        raise PermissionDenied
+    record = PrototypeRecord.objects.filter(idea=idea).first() or PrototypeRecord(
+        idea=idea, working_title=idea.title
+    )
+    form = PrototypeRecordForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        services.save_prototype_record(actor=request.user, record=form.instance)
+        messages.success(request, _("The prototype record is saved."))
+        return redirect(idea)
+    return render(
+        request, "prototypes/prototype_form.html", {"idea": idea, "form": form, "record": record}
+    )
+
+
+@role_required(Role.DEPARTMENT_STAFF)
+@require_http_methods(["GET", "POST"])
+def idea_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, pk)
+    if not services.can_evaluate(request.user, idea):
+        raise PermissionDenied
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_evaluation(actor=request.user, idea=idea, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Thank you for the evaluation."))
+            return redirect(idea)
+    return render(request, "prototypes/evaluation_form.html", {"idea": idea, "form": form})
+
+
+@role_required(*LAB)
+def idea_flow(request: HttpRequest) -> HttpResponse:
+    """Which departments send ideas, how fast the lab answers, how many are accepted."""
+    report = flow.idea_flow(
+        Idea.objects.visible_to(request.user),
+        Department.objects.visible_to(request.user).filter(is_active=True),
+        quarters=flow.quarters_back(4),
+    )
+    return render(request, "prototypes/idea_flow.html", {"report": report})

@@ -1,0 +1,347 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from labportal.core.models import AuditEntry, OutboxEmail
+from prototypes import services, workflow
+from prototypes.models import Idea, IdeaEvent, IdeaStatus
+from tests.accounts.factories import UserFactory
+from tests.prototypes.factories import IdeaFactory
+
+S = IdeaStatus
+
+
+@pytest.fixture
+def idea_of(department, department_staff):
+    """An idea of the persona's department, written by `department_staff`, in a status."""
+
+    def make(status, **fields):
+        return IdeaFactory(
+            department=department, submitted_by=department_staff, status=status, **fields
+        )
+
+    return make
+
+
+def actor_for(party, lab_lead, department_staff):
+    return lab_lead if party == workflow.LAB else department_staff
+
+
+def move(actor, idea, target, note=""):
+    return services.transition_idea(actor=actor, idea=idea, target=target, note=note)
+
+
+# The table ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "transition",
+    workflow.TRANSITIONS,
+    ids=[f"{t.source}->{t.target}-by-{t.by}" for t in workflow.TRANSITIONS],
+)
+def test_transition_idea_allows_every_transition_of_the_table_to_its_party(
+    idea_of, lab_lead, department_staff, transition
+):
+    # given
+    idea = idea_of(transition.source)
+    actor = actor_for(transition.by, lab_lead, department_staff)
+    # when
+    event = move(actor, idea, transition.target, note="En anteckning")
+    # then
+    idea.refresh_from_db()
+    assert idea.status == transition.target
+    assert (event.idea_id, event.actor, event.from_status, event.to_status, event.note) == (
+        idea.pk,
+        actor,
+        transition.source,
+        transition.target,
+        "En anteckning",
+    )
+    assert list(IdeaEvent.objects.filter(idea=idea)) == [event]
+    audit = AuditEntry.objects.get(action="idea.status_changed", object_id=str(idea.pk))
+    assert audit.actor == actor
+    assert audit.object_type == "prototypes.idea"
+    assert audit.details == {"source": transition.source, "target": transition.target}
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "party"),
+    [
+        (S.DRAFT, S.ACCEPTED, workflow.LAB),
+        (S.DRAFT, S.DELIVERED, workflow.DEPARTMENT),
+        (S.SUBMITTED, S.DELIVERED, workflow.LAB),
+        (S.SUBMITTED, S.PLANNED, workflow.LAB),
+        (S.SUBMITTED, S.SUBMITTED, workflow.LAB),
+        (S.SUBMITTED, S.EVALUATED, workflow.DEPARTMENT),
+        (S.NEEDS_INFORMATION, S.ACCEPTED, workflow.LAB),
+        (S.ACCEPTED, S.IN_PROGRESS, workflow.LAB),
+        (S.ACCEPTED, S.SUBMITTED, workflow.LAB),
+        (S.DECLINED, S.ACCEPTED, workflow.LAB),
+        (S.DECLINED, S.SUBMITTED, workflow.DEPARTMENT),
+        (S.PLANNED, S.DELIVERED, workflow.LAB),
+        (S.IN_PROGRESS, S.ACCEPTED, workflow.LAB),
+        (S.DELIVERED, S.EVALUATED, workflow.LAB),  # only by recording the evaluation
+        (S.DELIVERED, S.EVALUATED, workflow.DEPARTMENT),
+        (S.EVALUATED, S.DELIVERED, workflow.LAB),
+        (S.ARCHIVED, S.SUBMITTED, workflow.LAB),
+        (S.ARCHIVED, S.SUBMITTED, workflow.DEPARTMENT),
+        (S.ARCHIVED, S.DRAFT, workflow.DEPARTMENT),
+    ],
+)
+def test_transition_idea_refuses_illegal_transitions(
+    idea_of, lab_lead, department_staff, source, target, party
+):
+    idea = idea_of(source)
+    with pytest.raises(ValidationError) as error:
+        move(actor_for(party, lab_lead, department_staff), idea, target, note="Varför inte")
+    assert error.value.code == "illegal_transition"
+    idea.refresh_from_db()
+    assert idea.status == source
+    assert not IdeaEvent.objects.filter(idea=idea).exists()
+    assert not AuditEntry.objects.filter(action="idea.status_changed").exists()
+    assert not OutboxEmail.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (S.SUBMITTED, S.ACCEPTED),
+        (S.SUBMITTED, S.DECLINED),
+        (S.SUBMITTED, S.NEEDS_INFORMATION),
+        (S.ACCEPTED, S.PLANNED),
+        (S.IN_PROGRESS, S.DELIVERED),
+        (S.SUBMITTED, S.ARCHIVED),
+    ],
+)
+def test_transition_idea_by_department_to_a_lab_transition_is_denied(
+    idea_of, department_staff, source, target
+):
+    idea = idea_of(source)
+    with pytest.raises(PermissionDenied):
+        move(department_staff, idea, target, note="Vi bestämmer själva")
+    idea.refresh_from_db()
+    assert idea.status == source
+    assert not IdeaEvent.objects.exists()
+
+
+def test_transition_idea_submit_of_a_draft_by_the_lab_is_denied(idea_of, lab_lead):
+    idea = idea_of(S.DRAFT)
+    with pytest.raises(PermissionDenied):
+        move(lab_lead, idea, S.SUBMITTED)
+    idea.refresh_from_db()
+    assert idea.status == S.DRAFT
+
+
+@pytest.mark.parametrize("persona", ["trainee", "outsider"])
+def test_transition_idea_by_someone_without_a_party_is_denied(request, idea_of, persona):
+    idea = idea_of(S.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        move(request.getfixturevalue(persona), idea, S.ARCHIVED)
+    idea.refresh_from_db()
+    assert idea.status == S.SUBMITTED
+
+
+def test_transition_idea_by_inactive_lab_lead_is_denied(idea_of, lab_lead):
+    lab_lead.is_active = False
+    lab_lead.save(update_fields=["is_active"])
+    idea = idea_of(S.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        move(lab_lead, idea, S.ACCEPTED)
+
+
+def test_transition_idea_by_admin_counts_as_the_lab(idea_of, admin):
+    idea = idea_of(S.SUBMITTED)
+    move(admin, idea, S.ACCEPTED)
+    idea.refresh_from_db()
+    assert idea.status == S.ACCEPTED
+
+
+def test_transition_idea_colleague_can_send_back_but_not_touch_a_draft(
+    idea_of, department, department_staff
+):
+    colleague = UserFactory(role="department_staff", department=department)
+    waiting = idea_of(S.NEEDS_INFORMATION)
+    draft = idea_of(S.DRAFT)
+
+    move(colleague, waiting, S.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        move(colleague, draft, S.SUBMITTED)
+    with pytest.raises(PermissionDenied):
+        move(colleague, draft, S.ARCHIVED)
+
+    waiting.refresh_from_db()
+    draft.refresh_from_db()
+    assert waiting.status == S.SUBMITTED
+    assert draft.status == S.DRAFT
+
+
+def test_transition_idea_submit_of_an_incomplete_draft_is_refused(idea_of, department_staff):
+    idea = idea_of(S.DRAFT, problem="", benefit_size="")
+    with pytest.raises(ValidationError):
+        move(department_staff, idea, S.SUBMITTED)
+    idea.refresh_from_db()
+    assert idea.status == S.DRAFT
+    assert idea.submitted_at is None
+    assert not IdeaEvent.objects.exists()
+
+
+# Notes --------------------------------------------------------------------------------
+@pytest.mark.parametrize("note", ["", "   \n "])
+def test_transition_idea_decline_without_a_note_is_refused(idea_of, lab_lead, note):
+    idea = idea_of(S.SUBMITTED)
+    with pytest.raises(ValidationError) as error:
+        move(lab_lead, idea, S.DECLINED, note=note)
+    assert "note" in error.value.message_dict
+    idea.refresh_from_db()
+    assert (idea.status, idea.decline_reason, idea.decided_at) == (S.SUBMITTED, "", None)
+
+
+def test_transition_idea_asking_for_information_without_a_note_is_refused(idea_of, lab_lead):
+    idea = idea_of(S.SUBMITTED)
+    with pytest.raises(ValidationError) as error:
+        move(lab_lead, idea, S.NEEDS_INFORMATION)
+    assert "note" in error.value.message_dict
+    idea.refresh_from_db()
+    assert idea.status == S.SUBMITTED
+
+
+def test_transition_idea_decline_stores_the_reason(idea_of, lab_lead):
+    idea = idea_of(S.SUBMITTED)
+    event = move(lab_lead, idea, S.DECLINED, note="  Finns redan i e-tjänsteplattformen.  ")
+    idea.refresh_from_db()
+    assert idea.status == S.DECLINED
+    assert idea.decline_reason == "Finns redan i e-tjänsteplattformen."
+    assert event.note == "Finns redan i e-tjänsteplattformen."
+
+
+def test_transition_idea_updates_the_callers_object(idea_of, lab_lead):
+    idea = idea_of(S.SUBMITTED)
+    move(lab_lead, idea, S.ACCEPTED)
+    assert idea.status == S.ACCEPTED
+    assert idea.decided_at is not None
+
+
+# Timestamps ---------------------------------------------------------------------------
+def test_transition_idea_sets_each_timestamp_once_along_the_way(
+    idea_of, lab_lead, department_staff
+):
+    idea = idea_of(S.DRAFT)
+    assert (idea.submitted_at, idea.triaged_at, idea.decided_at, idea.delivered_at) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+    move(department_staff, idea, S.SUBMITTED)
+    idea.refresh_from_db()
+    submitted_at = idea.submitted_at
+    assert submitted_at is not None
+    assert idea.triaged_at is None
+
+    move(lab_lead, idea, S.NEEDS_INFORMATION, note="Hur många ansökningar per år?")
+    idea.refresh_from_db()
+    triaged_at = idea.triaged_at
+    assert triaged_at is not None
+    assert triaged_at >= submitted_at
+    assert idea.decided_at is None
+
+    move(department_staff, idea, S.SUBMITTED)
+    idea.refresh_from_db()
+    assert idea.submitted_at == submitted_at  # re-sending is not a new submission
+
+    move(lab_lead, idea, S.ACCEPTED)
+    idea.refresh_from_db()
+    assert idea.triaged_at == triaged_at  # the first reaction of the lab, kept
+    decided_at = idea.decided_at
+    assert decided_at is not None
+    assert decided_at > triaged_at
+    assert idea.delivered_at is None
+
+    for target in (S.PLANNED, S.IN_PROGRESS, S.DELIVERED):
+        move(lab_lead, idea, target)
+    idea.refresh_from_db()
+    assert idea.delivered_at is not None
+    assert idea.delivered_at > decided_at
+    assert (idea.submitted_at, idea.triaged_at, idea.decided_at) == (
+        submitted_at,
+        triaged_at,
+        decided_at,
+    )
+    assert list(IdeaEvent.objects.filter(idea=idea).values_list("from_status", "to_status")) == [
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.NEEDS_INFORMATION),
+        (S.NEEDS_INFORMATION, S.SUBMITTED),
+        (S.SUBMITTED, S.ACCEPTED),
+        (S.ACCEPTED, S.PLANNED),
+        (S.PLANNED, S.IN_PROGRESS),
+        (S.IN_PROGRESS, S.DELIVERED),
+    ]
+    assert AuditEntry.objects.filter(action="idea.status_changed", object_id=str(idea.pk)).count() == 7
+
+
+def test_transition_idea_decline_sets_triaged_and_decided_at(idea_of, lab_lead):
+    idea = idea_of(S.SUBMITTED)
+    move(lab_lead, idea, S.DECLINED, note="Inte nu.")
+    idea.refresh_from_db()
+    assert idea.triaged_at is not None
+    assert idea.decided_at is not None
+    assert idea.delivered_at is None
+
+
+def test_transition_idea_by_the_department_does_not_count_as_triage(idea_of, department_staff):
+    idea = idea_of(S.NEEDS_INFORMATION)
+    move(department_staff, idea, S.SUBMITTED)
+    idea.refresh_from_db()
+    assert idea.triaged_at is None
+
+
+# Concurrency ----------------------------------------------------------------------------
+@pytest.mark.parametrize("target", [S.ACCEPTED, S.DECLINED, S.NEEDS_INFORMATION, S.ARCHIVED])
+def test_transition_idea_based_on_a_stale_status_is_refused(idea_of, lab_lead, target):
+    # given: the lab lead loaded the idea while it was submitted ...
+    idea = idea_of(S.SUBMITTED)
+    # ... and another lab lead accepted it meanwhile
+    Idea.objects.filter(pk=idea.pk).update(status=S.ACCEPTED)
+    # when
+    with pytest.raises(ValidationError) as error:
+        move(lab_lead, idea, target, note="Nej tack.")
+    # then
+    assert error.value.code == "stale"
+    assert Idea.objects.get(pk=idea.pk).status == S.ACCEPTED
+    assert not IdeaEvent.objects.filter(idea=idea).exists()
+    assert not OutboxEmail.objects.exists()
+
+
+def test_transition_idea_stale_answer_of_the_department_is_refused(idea_of, department_staff):
+    idea = idea_of(S.NEEDS_INFORMATION)
+    Idea.objects.filter(pk=idea.pk).update(status=S.DECLINED)  # the lab gave up meanwhile
+    with pytest.raises(ValidationError) as error:
+        move(department_staff, idea, S.SUBMITTED)
+    assert error.value.code == "stale"
+    assert Idea.objects.get(pk=idea.pk).status == S.DECLINED
+
+
+# The table's helpers ---------------------------------------------------------------------
+def test_available_transitions_follow_the_party(idea_of, lab_lead, department_staff, trainee):
+    submitted = idea_of(S.SUBMITTED)
+    draft = idea_of(S.DRAFT)
+
+    def targets(user, idea):
+        return [t.target for t in workflow.available_transitions(user, idea)]
+
+    assert targets(lab_lead, submitted) == [
+        S.NEEDS_INFORMATION,
+        S.ACCEPTED,
+        S.DECLINED,
+        S.ARCHIVED,
+    ]
+    assert targets(department_staff, submitted) == []
+    assert targets(department_staff, draft) == [S.SUBMITTED, S.ARCHIVED]
+    assert targets(lab_lead, draft) == []
+    assert targets(trainee, submitted) == []
+
+
+def test_transitions_never_lead_to_draft_or_from_archived():
+    assert all(t.target != S.DRAFT for t in workflow.TRANSITIONS)
+    assert all(t.source != S.ARCHIVED for t in workflow.TRANSITIONS)
+    assert len({(t.source, t.target, t.by) for t in workflow.TRANSITIONS}) == len(
+        workflow.TRANSITIONS
+    )
