@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -39,11 +40,31 @@ def _skills(request: Any) -> QuerySet:
     return Skill.objects.active() if request is not None else Skill.objects.none()
 
 
+def swedish_prefix_query(text: str) -> SearchQuery | None:
+    """Every word must match the start of a (stemmed) word in the idea.
+
+    Swedish writes compounds as one word, so plain full-text search would not find
+    "parkeringstillstånd" for "parkering"; matching word beginnings does. Only word
+    characters reach the query, so nothing a user types can break its syntax."""
+    words = re.findall(r"\w+", text)[:10]
+    if not words:
+        return None
+    return SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config="swedish", search_type="raw"
+    )
+
+
 class IdeaFilter(django_filters.FilterSet):
     """The idea inbox: the lab filters everything; department staff the same minus
     the department (they only see their own)."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_(
+            "Finds words that begin with what you type: parkering finds parkeringstillstånd."
+        ),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=IdeaStatus.choices, empty_label=_("All statuses")
     )
@@ -82,9 +103,9 @@ class IdeaFilter(django_filters.FilterSet):
         self._sorted = False
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Swedish full-text search: "ansökningar" finds "ansökan"; websearch syntax
-        # accepts what people type ("quoted phrases", -exclusions, OR).
-        query = SearchQuery(value, config="swedish", search_type="websearch")
+        query = swedish_prefix_query(value)
+        if query is None:
+            return queryset
         return queryset.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )

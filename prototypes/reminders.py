@@ -50,6 +50,11 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
+def _days_between(earlier: datetime, later: datetime) -> int:
+    # Calendar days in Stockholm, as the reader counts them on a wall calendar.
+    return (_local_today(later) - _local_today(earlier)).days
+
+
 def _already_queued(keys: Iterable[str]) -> set[str]:
     # One query instead of one per recipient, and nothing is rendered for nothing.
     return set(OutboxEmail.objects.filter(key__in=list(keys)).values_list("key", flat=True))
@@ -95,7 +100,7 @@ def send_triage_reminders(now: datetime | None = None) -> int:
             department=str(idea.department),
             url=_idea_url(idea),
             since=idea.submitted_at,
-            days=(now - idea.submitted_at).days,
+            days=_days_between(idea.submitted_at, now),
         )
         for idea in listed
     ]
@@ -154,7 +159,7 @@ def send_evaluation_reminders(now: datetime | None = None) -> int:
             department=str(idea.department),
             url=_idea_url(idea),
             since=idea.delivered_at,
-            days=(now - idea.delivered_at).days,
+            days=_days_between(idea.delivered_at, now),
         )
         for lead in leads:
             key = keys[idea.pk, lead.pk]
