@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PrototypesConfig(AppConfig):
     name = "prototypes"
     verbose_name = _("Ideas and prototypes")
+
+    def ready(self) -> None:
+        from labportal.core import startpage
+        from prototypes.startpage import ideas_panel
+
+        startpage.register(ideas_panel)

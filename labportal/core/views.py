@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from labportal.accounts import services as account_services
 from labportal.accounts.models import Invitation, Organisation, Role, User
 from labportal.accounts.policy import role_required
-from labportal.core import services
+from labportal.core import services, startpage
 from labportal.core.filters import AuditEntryFilter, SkillFilter
 from labportal.core.forms import SkillForm
 from labportal.core.health import health_report
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .count(),
             organisations=Organisation.objects.visible_to(user).count(),
         )
+    context["panels"] = startpage.panels_for(user)
     template = {
         Role.ADMIN: "core/home_admin.html",
         Role.LAB_LEAD: "core/home_lab_lead.html",

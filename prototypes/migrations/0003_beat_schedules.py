@@ -1,7 +1,9 @@
 """The ideas' scheduled nudges in django-celery-beat, so admins can change their
 timing in the admin. Times are Stockholm wall-clock times."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 TIMEZONE = "Europe/Stockholm"
 
@@ -25,7 +27,7 @@ SCHEDULES = [
 ]
 
 
-def _crontab_fields(crontab):
+def _crontab_fields(crontab: tuple[str, ...]) -> dict[str, str]:
     minute, hour, day_of_week, day_of_month, month_of_year = crontab
     return {
         "minute": minute,
@@ -37,7 +39,7 @@ def _crontab_fields(crontab):
     }
 
 
-def create(apps, schema_editor):
+def create(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     for name, task, crontab in SCHEDULES:
@@ -47,7 +49,7 @@ def create(apps, schema_editor):
         )
 
 
-def remove(apps, schema_editor):
+def remove(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTask.objects.filter(name__in=[name for name, _, _ in SCHEDULES]).delete()
