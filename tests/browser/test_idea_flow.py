@@ -78,7 +78,9 @@ def test_idea_from_submission_through_question_to_acceptance(
     expect(page).to_have_url(url + idea.get_absolute_url())
     expect(page.locator("main h1")).to_have_text(TITLE)
     expect(page.locator("main .status-badge").first).to_have_text(sv("Submitted"))
-    expect(page.locator("main").get_by_role("link", name="blankett.pdf", exact=True)).to_be_visible()
+    expect(
+        page.locator("main").get_by_role("link", name="blankett.pdf", exact=True)
+    ).to_be_visible()
     audit(page)
     assert idea.status == IdeaStatus.SUBMITTED
     assert idea.attachments.get().original_name == "blankett.pdf"
