@@ -122,12 +122,14 @@ class IdeaFilter(django_filters.FilterSet):
         if self._sorted:
             return queryset
         sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else ""
-        searching = bool(self.form.is_valid() and self.form.cleaned_data.get("q"))
+        # Ranked only when the search had words to look for ("-" alone has none).
+        searching = "rank" in queryset.query.annotations
         if searching and sort in ("relevance", "", None):
             queryset = queryset.order_by("-rank", "-pk")
         else:
             # Always an explicit order: grouped queries (comment counts) ignore Meta.ordering.
-            queryset = queryset.order_by(*SORTS.get(sort or "newest", SORTS["newest"])[1])
+            order = SORTS.get(sort or "newest", SORTS["newest"])[1] or SORTS["newest"][1]
+            queryset = queryset.order_by(*order)
         self._qs = queryset
         self._sorted = True
         return queryset

@@ -82,15 +82,16 @@ class DataAccess(models.TextChoices):
 
 class IdeaQuerySet(models.QuerySet):
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> IdeaQuerySet:
-        """Lab leads and admins see every idea that was submitted; department staff
-        their own department's ideas (drafts only their own); trainees none yet."""
+        """Lab leads and admins see every idea that was ever submitted; department
+        staff their department's (an idea never submitted, such as a draft or an
+        archived draft, only its author); trainees none yet."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.role in PRIVILEGED_ROLES:
-            return self.exclude(status=IdeaStatus.DRAFT)
+            return self.filter(submitted_at__isnull=False)
         if user.role == Role.DEPARTMENT_STAFF and user.department_id:
             return self.filter(department_id=user.department_id).filter(
-                ~Q(status=IdeaStatus.DRAFT) | Q(submitted_by=user)
+                Q(submitted_at__isnull=False) | Q(submitted_by=user)
             )
         return self.none()
 

@@ -4,7 +4,8 @@ concerns by email through the outbox (one email per event and recipient)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,31 +120,49 @@ def _claim_version(idea: Idea, expected_version: int) -> None:
     idea.version = expected_version + 1
 
 
-def _add_attachments(actor: User, idea: Idea, files: Iterable[UploadedFile]) -> None:
-    files = list(files)
-    if not files:
-        return
-    if idea.attachments.count() + len(files) > MAX_ATTACHMENTS:
+def _check_attachments(idea: Idea, files: list[UploadedFile]) -> None:
+    """Refuse the whole upload before anything is written, if any file is refused."""
+    existing = idea.attachments.count() if idea.pk else 0
+    if existing + len(files) > MAX_ATTACHMENTS:
         raise ValidationError(
             {
                 "attachments": _("An idea can have at most %(count)s attachments.")
                 % {"count": MAX_ATTACHMENTS}
             }
         )
+    messages: list[str] = []
     for upload in files:
         try:
             validate_attachment(upload)
         except ValidationError as error:
-            raise ValidationError({"attachments": error.messages}) from error
-        IdeaAttachment.objects.create(
-            idea=idea,
-            file=upload,
-            original_name=upload.name[:255],
-            content_type=content_type_for(upload.name),
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        record_audit(actor, "idea.attachment_added", idea, name=upload.name)
+            messages.extend(error.messages)
+    if messages:
+        raise ValidationError({"attachments": messages})
+
+
+@contextmanager
+def _attachments_stored(actor: User, idea: Idea, files: list[UploadedFile]) -> Iterator[None]:
+    """Store checked files for the idea; if the rest of the write fails, the database
+    rolls back their rows and this removes the files, so no orphan stays on disk."""
+    stored: list[IdeaAttachment] = []
+    try:
+        for upload in files:
+            stored.append(
+                IdeaAttachment.objects.create(
+                    idea=idea,
+                    file=upload,
+                    original_name=upload.name[:255],
+                    content_type=content_type_for(upload.name),
+                    size=upload.size,
+                    uploaded_by=actor,
+                )
+            )
+            record_audit(actor, "idea.attachment_added", idea, name=upload.name)
+        yield
+    except BaseException:
+        for attachment in stored:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
 
 
 def missing_for_submission(idea: Idea) -> dict[str, str]:
@@ -175,11 +194,15 @@ def create_idea(
     if not idea.contact_person:
         idea.contact_person = actor.full_name or actor.email
     idea.full_clean(exclude=["search_vector"])
+    files = list(files)
+    _check_attachments(idea, files)
+    if submit:
+        _check_complete(idea)
     idea.save()
     record_audit(actor, "idea.created", idea)
-    _add_attachments(actor, idea, files)
-    if submit:
-        _submit(actor, idea)
+    with _attachments_stored(actor, idea, files):
+        if submit:
+            _transition(actor, idea, IdeaStatus.SUBMITTED, note="")
     return idea
 
 
@@ -204,19 +227,23 @@ def update_idea(
     for field in changed:
         setattr(idea, field, data[field])
     idea.full_clean(exclude=["search_vector"])
+    files = list(files)
+    _check_attachments(idea, files)
+    submit = submit and idea.status == IdeaStatus.DRAFT
+    if submit:
+        _check_complete(idea)
     idea.save(update_fields=[*changed, "version", "updated_at"])
     record_audit(actor, "idea.updated", idea, fields=changed)
-    _add_attachments(actor, idea, files)
-    if submit and idea.status == IdeaStatus.DRAFT:
-        _submit(actor, idea)
+    with _attachments_stored(actor, idea, files):
+        if submit:
+            _transition(actor, idea, IdeaStatus.SUBMITTED, note="")
     return idea
 
 
-def _submit(actor: User, idea: Idea) -> None:
+def _check_complete(idea: Idea) -> None:
     missing = missing_for_submission(idea)
     if missing:
         raise ValidationError(missing)
-    _transition(actor, idea, IdeaStatus.SUBMITTED, note="")
 
 
 @transaction.atomic
@@ -259,14 +286,15 @@ def _transition(
     party = workflow.party_of(actor, locked)
     if party is None:
         raise PermissionDenied
+    if locked.status != idea.status:
+        # Someone moved it since this user looked: their decision was about another state.
+        raise ValidationError(
+            _("The idea changed status to “%(status)s” meanwhile. Look at it again.")
+            % {"status": locked.get_status_display()},
+            code="stale",
+        )
     transition = workflow.find_transition(locked.status, target, party)
     if transition is None:
-        if locked.status != idea.status:
-            raise ValidationError(
-                _("The idea changed status to “%(status)s” meanwhile. Look at it again.")
-                % {"status": locked.get_status_display()},
-                code="stale",
-            )
         if workflow.is_known_transition(locked.status, target):
             raise PermissionDenied
         raise ValidationError(

@@ -52,7 +52,7 @@ def party_of(user: Any, idea: Idea) -> str | None:
     if user.role in PRIVILEGED_ROLES:
         return LAB
     if user.role == Role.DEPARTMENT_STAFF and user.department_id == idea.department_id:
-        if idea.status == S.DRAFT and idea.submitted_by_id != user.pk:
+        if idea.submitted_at is None and idea.submitted_by_id != user.pk:
             return None  # a draft is its author's own until submitted
         return DEPARTMENT
     return None

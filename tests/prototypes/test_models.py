@@ -60,6 +60,22 @@ def test_idea_visible_to_department_staff_excludes_a_colleagues_draft(ideas, dep
     assert ideas["colleagues_draft"] in visible(ideas["colleagues_draft"].submitted_by)
 
 
+def test_idea_visible_to_author_only_when_archived_without_ever_being_submitted(
+    department, department_staff, lab_lead, admin
+):
+    colleague = UserFactory(role="department_staff", department=department)
+    archived_draft = IdeaFactory(
+        department=department,
+        submitted_by=department_staff,
+        status=IdeaStatus.ARCHIVED,
+        submitted_at=None,
+    )
+    assert archived_draft in visible(department_staff)
+    assert archived_draft not in visible(colleague)
+    assert archived_draft not in visible(lab_lead)
+    assert archived_draft not in visible(admin)
+
+
 def test_idea_visible_to_outsider_is_none_of_another_departments_ideas(ideas, outsider):
     assert visible(outsider) == set()
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from labportal.core.models import AuditEntry, OutboxEmail
 from prototypes import services, workflow
@@ -274,7 +275,9 @@ def test_transition_idea_sets_each_timestamp_once_along_the_way(
         (S.PLANNED, S.IN_PROGRESS),
         (S.IN_PROGRESS, S.DELIVERED),
     ]
-    assert AuditEntry.objects.filter(action="idea.status_changed", object_id=str(idea.pk)).count() == 7
+    assert (
+        AuditEntry.objects.filter(action="idea.status_changed", object_id=str(idea.pk)).count() == 7
+    )
 
 
 def test_transition_idea_decline_sets_triaged_and_decided_at(idea_of, lab_lead):
@@ -319,6 +322,23 @@ def test_transition_idea_stale_answer_of_the_department_is_refused(idea_of, depa
     assert Idea.objects.get(pk=idea.pk).status == S.DECLINED
 
 
+@pytest.mark.parametrize("now", [S.SUBMITTED, S.NEEDS_INFORMATION, S.ARCHIVED])
+def test_transition_idea_stale_submit_of_a_draft_is_refused(idea_of, department_staff, now):
+    # given: the author still has the draft open in one tab, but in another tab it was
+    # submitted (and perhaps the lab already asked a question), or archived
+    stale = idea_of(S.DRAFT)
+    Idea.objects.filter(pk=stale.pk).update(
+        status=now, submitted_at=None if now == S.ARCHIVED else timezone.now()
+    )
+    # when: "Submit" is clicked in the old tab
+    with pytest.raises(ValidationError) as error:
+        move(department_staff, stale, S.SUBMITTED)
+    # then: it is not taken as the answer to the lab's question, or as a new submission
+    assert error.value.code == "stale"
+    assert Idea.objects.get(pk=stale.pk).status == now
+    assert not IdeaEvent.objects.exists()
+
+
 # The table's helpers ---------------------------------------------------------------------
 def test_available_transitions_follow_the_party(idea_of, lab_lead, department_staff, trainee):
     submitted = idea_of(S.SUBMITTED)
@@ -337,6 +357,32 @@ def test_available_transitions_follow_the_party(idea_of, lab_lead, department_st
     assert targets(department_staff, draft) == [S.SUBMITTED, S.ARCHIVED]
     assert targets(lab_lead, draft) == []
     assert targets(trainee, submitted) == []
+
+
+def test_transitions_table_is_the_documented_state_machine():
+    # Pinned explicitly: the parametrized test above follows the table, so a row that
+    # disappears or appears must show up here.
+    lab, department = workflow.LAB, workflow.DEPARTMENT
+    archivable = [S.SUBMITTED, S.NEEDS_INFORMATION, S.ACCEPTED, S.DECLINED, S.PLANNED]
+    archivable += [S.IN_PROGRESS, S.DELIVERED, S.EVALUATED]
+    expected = {
+        (S.DRAFT, S.SUBMITTED, department),
+        (S.SUBMITTED, S.NEEDS_INFORMATION, lab),
+        (S.NEEDS_INFORMATION, S.SUBMITTED, department),
+        (S.NEEDS_INFORMATION, S.SUBMITTED, lab),
+        (S.SUBMITTED, S.ACCEPTED, lab),
+        (S.SUBMITTED, S.DECLINED, lab),
+        (S.ACCEPTED, S.PLANNED, lab),
+        (S.PLANNED, S.IN_PROGRESS, lab),
+        (S.IN_PROGRESS, S.DELIVERED, lab),
+        (S.DRAFT, S.ARCHIVED, department),
+        *((source, S.ARCHIVED, lab) for source in archivable),
+    }
+    assert {(t.source, t.target, t.by) for t in workflow.TRANSITIONS} == expected
+    assert {(t.source, t.target) for t in workflow.TRANSITIONS if t.note_required} == {
+        (S.SUBMITTED, S.NEEDS_INFORMATION),
+        (S.SUBMITTED, S.DECLINED),
+    }
 
 
 def test_transitions_never_lead_to_draft_or_from_archived():
