@@ -268,14 +268,14 @@ def transition_idea(*, actor: User, idea: Idea, target: str, note: str = "") -> 
     reason, which the submitter sees. Submitting a draft checks it is complete."""
     if target == IdeaStatus.SUBMITTED and idea.status == IdeaStatus.DRAFT:
         locked = Idea.objects.select_for_update().get(pk=idea.pk)
-        if workflow.party_of(actor, locked) != workflow.DEPARTMENT:
-            raise PermissionDenied
-        missing = missing_for_submission(locked)
-        if missing:
+        is_authors_current_draft = locked.status == idea.status and (
+            workflow.party_of(actor, locked) == workflow.DEPARTMENT
+        )
+        if is_authors_current_draft and missing_for_submission(locked):
             raise ValidationError(
                 _("The idea is not complete yet: edit it and answer the required questions.")
             )
-        return _transition(actor, locked, target, note=note)
+        # Anything else (a stale copy, the wrong person) is refused by `_transition`.
     return _transition(actor, idea, target, note=note)
 
 

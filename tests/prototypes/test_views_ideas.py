@@ -641,6 +641,31 @@ def test_idea_detail_colleague_sees_a_submitted_idea_but_not_a_draft(department_
     )
 
 
+def test_idea_archived_draft_stays_its_authors_own(department_staff, lab_lead):
+    colleague = UserFactory(role="department_staff", department=department_staff.department)
+    draft = IdeaFactory(
+        title="Övergivet utkast",
+        department=department_staff.department,
+        submitted_by=department_staff,
+        status=IdeaStatus.DRAFT,
+    )
+    author = client_for(department_staff)
+
+    archived = author.post(
+        reverse("prototypes:transition", args=[draft.pk, "archived"]), {"note": ""}
+    )
+
+    draft.refresh_from_db()
+    assert archived.status_code == 302
+    assert draft.status == IdeaStatus.ARCHIVED
+    detail = reverse("prototypes:detail", args=[draft.pk])
+    assert author.get(detail).status_code == 200
+    for user in (colleague, lab_lead):
+        client = client_for(user)
+        assert client.get(detail).status_code == 404
+        assert "Övergivet utkast" not in client.get(reverse("prototypes:list")).content.decode()
+
+
 def test_idea_detail_shows_the_idea_its_attachments_and_thread(lab_lead, idea_with_attachment):
     idea, attachment = idea_with_attachment
     IdeaComment.objects.create(idea=idea, author=lab_lead, body="Hur många ärenden?", from_lab=True)
