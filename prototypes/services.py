@@ -66,7 +66,8 @@ def lab_leads() -> Iterable[User]:
 def can_edit_content(user: Any, idea: Idea) -> bool:
     party = workflow.party_of(user, idea)
     if party == workflow.LAB:
-        return idea.status != IdeaStatus.ARCHIVED
+        # A draft is its author's alone; the lab edits only what was sent to it.
+        return idea.submitted_at is not None and idea.status != IdeaStatus.ARCHIVED
     return party == workflow.DEPARTMENT and idea.status in EDITABLE_BY_DEPARTMENT
 
 

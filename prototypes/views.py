@@ -170,7 +170,9 @@ def idea_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
         IdeaStatus.NEEDS_INFORMATION: _("What does the lab need to know?"),
     }.get(target, _("Note (optional)"))
     form = TransitionForm(
-        request.POST or None, note_required=transition.note_required, note_label=note_label
+        request.POST if request.method == "POST" else None,
+        note_required=transition.note_required,
+        note_label=note_label,
     )
     if request.method == "POST" and form.is_valid():
         try:
