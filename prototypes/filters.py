@@ -127,7 +127,7 @@ class IdeaFilter(django_filters.FilterSet):
         if searching and sort in ("relevance", "", None):
             queryset = queryset.order_by("-rank", "-pk")
         else:
-            # Always an explicit order: grouped queries (comment counts) ignore Meta.ordering.
+            # Always an explicit order, so that pages never overlap.
             order = SORTS.get(sort or "newest", SORTS["newest"])[1] or SORTS["newest"][1]
             queryset = queryset.order_by(*order)
         self._qs = queryset
