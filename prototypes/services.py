@@ -353,14 +353,20 @@ def _notify_submitter_of_event(event: IdeaEvent) -> None:
     is_receipt = event.from_status == IdeaStatus.DRAFT and event.to_status == IdeaStatus.SUBMITTED
     if event.actor_id == submitter.pk and not is_receipt:
         return  # nobody needs an email about what they just did themselves
-    if not submitter.is_active:
+    _email(submitter, f"idea-event:{event.pk}", "idea_status_changed", idea=idea, event=event)
+
+
+def _email(person: User, event_key: str, template: str, **context: Any) -> None:
+    """Queue one email about an event to an active person, in their language; the key
+    (event and person) makes it the only one, however often the event is replayed."""
+    if not person.is_active:
         return
     queue_email(
-        key=f"idea-event:{event.pk}:{submitter.pk}",
-        to=submitter.email,
-        template="idea_status_changed",
-        context={"idea": idea, "event": event, "recipient": submitter},
-        language=submitter.language,
+        key=f"{event_key}:{person.pk}",
+        to=person.email,
+        template=template,
+        context={**context, "recipient": person},
+        language=person.language,
     )
 
 
@@ -388,26 +394,18 @@ def add_comment(
     if party == workflow.LAB:
         if ask_for_information and idea.status == IdeaStatus.SUBMITTED:
             _transition(actor, idea, IdeaStatus.NEEDS_INFORMATION, note=body, notify=False)
-        submitter = idea.submitted_by
-        if submitter.is_active:
-            queue_email(
-                key=f"idea-comment:{comment.pk}:{submitter.pk}",
-                to=submitter.email,
-                template="idea_question",
-                context={"idea": idea, "comment": comment, "recipient": submitter},
-                language=submitter.language,
-            )
+        _email(
+            idea.submitted_by,
+            f"idea-comment:{comment.pk}",
+            "idea_question",
+            idea=idea,
+            comment=comment,
+        )
     else:
         if idea.status == IdeaStatus.NEEDS_INFORMATION:
             _transition(actor, idea, IdeaStatus.SUBMITTED, note=_("Answered the lab's question."))
         for lead in lab_leads():
-            queue_email(
-                key=f"idea-comment:{comment.pk}:{lead.pk}",
-                to=lead.email,
-                template="idea_answer",
-                context={"idea": idea, "comment": comment, "recipient": lead},
-                language=lead.language,
-            )
+            _email(lead, f"idea-comment:{comment.pk}", "idea_answer", idea=idea, comment=comment)
     return comment
 
 
