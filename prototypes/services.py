@@ -82,6 +82,11 @@ def can_comment(user: Any, idea: Idea) -> bool:
     )
 
 
+def can_ask_for_information(user: Any, idea: Idea) -> bool:
+    """May `user` put a question to the department that waits for its answer?"""
+    return workflow.party_of(user, idea) == workflow.LAB and idea.status == IdeaStatus.SUBMITTED
+
+
 def can_evaluate(user: Any, idea: Idea) -> bool:
     return workflow.party_of(user, idea) == workflow.DEPARTMENT and idea.status == (
         IdeaStatus.DELIVERED
@@ -299,11 +304,7 @@ def _transition(
         if workflow.is_known_transition(locked.status, target):
             raise PermissionDenied
         raise ValidationError(
-            _("An idea that is “%(source)s” cannot become “%(target)s”.")
-            % {
-                "source": locked.get_status_display(),
-                "target": IdeaStatus(target).label,
-            },
+            workflow.cannot_become(locked.status, target),
             code="illegal_transition",
         )
     note = note.strip()
@@ -392,7 +393,7 @@ def add_comment(
     )
     record_audit(actor, "idea.commented", idea, comment=comment.pk)
     if party == workflow.LAB:
-        if ask_for_information and idea.status == IdeaStatus.SUBMITTED:
+        if ask_for_information and can_ask_for_information(actor, idea):
             _transition(actor, idea, IdeaStatus.NEEDS_INFORMATION, note=body, notify=False)
         _email(
             idea.submitted_by,

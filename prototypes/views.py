@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from labportal.accounts.models import Department, Role
-from labportal.accounts.policy import role_required
+from labportal.accounts.policy import IDEA_READER_ROLES, role_required
 from labportal.core.forms import apply_validation_error
 from labportal.core.models import Skill
 from labportal.core.pagination import paginate, querystring_without_page
@@ -36,7 +36,7 @@ LONG_TEXT_FIELDS = (
     "result_users",
     "decline_reason",
 )
-READERS = (Role.ADMIN, Role.LAB_LEAD, Role.DEPARTMENT_STAFF)
+READERS = IDEA_READER_ROLES
 LAB = (Role.ADMIN, Role.LAB_LEAD)
 
 
@@ -73,10 +73,6 @@ def idea_list(request: HttpRequest) -> HttpResponse:
             "is_lab": request.user.role in LAB,
         },
     )
-
-
-def _files(request: HttpRequest) -> list:
-    return request.FILES.getlist("attachments")
 
 
 @role_required(Role.DEPARTMENT_STAFF)
@@ -119,7 +115,7 @@ def _draft_message() -> str:
 
 def _detail_context(request: HttpRequest, idea: Idea, comment_form: CommentForm | None) -> dict:
     user = request.user
-    can_ask = user.role in LAB and idea.status == IdeaStatus.SUBMITTED
+    missing = services.missing_for_submission(idea) if idea.status == IdeaStatus.DRAFT else {}
     return {
         "idea": idea,
         "transitions": workflow.available_transitions(user, idea),
@@ -128,8 +124,10 @@ def _detail_context(request: HttpRequest, idea: Idea, comment_form: CommentForm 
         "can_comment": services.can_comment(user, idea),
         "can_evaluate": services.can_evaluate(user, idea),
         "can_keep_record": services.can_keep_prototype_record(user, idea),
-        "comment_form": comment_form or CommentForm(can_ask=can_ask),
-        "missing": services.missing_for_submission(idea) if idea.status == IdeaStatus.DRAFT else {},
+        "comment_form": comment_form
+        or CommentForm(can_ask=services.can_ask_for_information(user, idea)),
+        "missing": missing,
+        "missing_labels": [Idea._meta.get_field(name).verbose_name for name in missing],
     }
 
 
@@ -180,11 +178,7 @@ def idea_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     if transition is None:
         if target not in IdeaStatus.values:
             raise Http404
-        messages.error(
-            request,
-            _("An idea that is “%(source)s” cannot become “%(target)s”.")
-            % {"source": idea.get_status_display(), "target": IdeaStatus(target).label},
-        )
+        messages.error(request, workflow.cannot_become(idea.status, target))
         return redirect(idea)
     note_label = {
         IdeaStatus.DECLINED: _("Reason (the department sees it)"),
@@ -225,8 +219,7 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_idea_for_user(request.user, pk)
     if not services.can_comment(request.user, idea):
         raise PermissionDenied
-    can_ask = request.user.role in LAB and idea.status == IdeaStatus.SUBMITTED
-    form = CommentForm(request.POST, can_ask=can_ask)
+    form = CommentForm(request.POST, can_ask=services.can_ask_for_information(request.user, idea))
     if form.is_valid():
         try:
             services.add_comment(

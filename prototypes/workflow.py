@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from labportal.accounts.models import PRIVILEGED_ROLES, Role
@@ -67,6 +68,14 @@ def find_transition(source: str, target: str, party: str | None) -> Transition |
 
 def is_known_transition(source: str, target: str) -> bool:
     return any(t.source == source and t.target == target for t in TRANSITIONS)
+
+
+def cannot_become(source: str, target: str) -> str:
+    """The message for a status change the table does not have."""
+    return gettext("An idea that is “%(source)s” cannot become “%(target)s”.") % {
+        "source": IdeaStatus(source).label,
+        "target": IdeaStatus(target).label,
+    }
 
 
 def available_transitions(user: Any, idea: Idea) -> list[Transition]:

@@ -38,9 +38,12 @@ def can_manage_skills(user: Anyone) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+# The lab and department staff work with ideas; which ones is `Idea.visible_to`'s answer.
+IDEA_READER_ROLES = (Role.ADMIN, Role.LAB_LEAD, Role.DEPARTMENT_STAFF)
+
+
 def can_read_ideas(user: Anyone) -> bool:
-    """The lab and department staff work with ideas; which ones is `Idea.visible_to`'s answer."""
-    return has_role(user, Role.ADMIN, Role.LAB_LEAD, Role.DEPARTMENT_STAFF)
+    return has_role(user, *IDEA_READER_ROLES)
 
 
 def can_view_audit_log(user: Anyone) -> bool:
