@@ -10,30 +10,22 @@ ENV PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 
-# gettext (msgfmt) compiles locale/*/django.po: the .mo files are not in git.
-# Only this stage has it; the final image does not.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/*
-
 RUN python -m venv /opt/venv
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+# Dependencies first, from the hash-pinned lock (`make lock`), so a code change
+# does not reinstall them and every build installs the same files.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 # Editable install: settings find templates/, static/ and locale/ next to the
 # labportal package (BASE_DIR), so the code must stay in /app, not site-packages.
 # Build-only settings: production mode with a dummy key, never used at run time.
 RUN pip install --no-deps -e . \
-    && export ENVIRONMENT=production SECRET_KEY=build-only-not-a-secret \
-    && python manage.py compilemessages --ignore=.venv \
+    && export ENVIRONMENT=production SECRET_KEY=build-only-not-a-secret EMAIL_URL=smtp://build-only \
     && python manage.py collectstatic --no-input -v0 \
-    && python -m compileall -q labportal prototypes trainees cohorts
+    && python -m compileall -q labportal prototypes trainees cohorts demo
 
 # Run stage --------------------------------------------------------------------
 FROM python:3.11-slim

@@ -3,29 +3,44 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The test suite's OpenID Connect provider (a Node package) for the SSO browser test.
+OIDC_DIR := tests/oidc
+NODE_STAMP := $(OIDC_DIR)/node_modules/.installed
+# Every Python package, pinned with hashes; `make lock` refreshes them from pyproject.toml.
+LOCK := requirements-dev.lock
+RUNTIME_LOCK := requirements.lock
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet
 
-.PHONY: setup run test lint messages bench
+.PHONY: setup run test lint typecheck messages bench lock
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,demo]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+$(NODE_STAMP): $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json
+	npm ci --prefix $(OIDC_DIR) --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 run: setup
 	scripts/run-demo.sh
 
-test: setup
+test: setup lint
 	$(PY) scripts/devenv.py check
-	$(VENV)/bin/ruff check .
 	ENVIRONMENT=test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
-lint: setup
+lint: setup typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+typecheck: setup
+	ENVIRONMENT=test $(VENV)/bin/mypy
 
 messages: setup
 	ENVIRONMENT=test $(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
@@ -33,3 +48,8 @@ messages: setup
 
 bench: setup
 	$(VENV)/bin/pytest bench -p no:xdist -s -q
+
+# Refresh both lock files after changing the dependencies in pyproject.toml.
+lock: setup
+	$(UV_COMPILE) --extra dev --extra demo -o $(LOCK)
+	$(UV_COMPILE) -o $(RUNTIME_LOCK)

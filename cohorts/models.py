@@ -4,6 +4,7 @@ board, assignments and matching arrive with the cohort planning issue."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,9 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from labportal.accounts.models import PRIVILEGED_ROLES, Organisation, Role
 from labportal.core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-class CohortQuerySet(models.QuerySet):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> CohortQuerySet:
+    from labportal.accounts.models import User
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def visible_to(self, user: User | AnonymousUser) -> CohortQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.role in PRIVILEGED_ROLES:

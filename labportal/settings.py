@@ -6,10 +6,15 @@ listed in `.env.example` and the README.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Generic admin, form and queryset classes (ModelAdmin[Model]) work at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +68,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    # Always installed so its URLs exist; it shows no button until OIDC_SERVER_URL is set.
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -75,6 +82,7 @@ INSTALLED_APPS = [
     "prototypes",
     "trainees",
     "cohorts",
+    "demo",  # demo data (`load_demo`): may import every app, so it comes last
 ]
 
 MIDDLEWARE = [
@@ -154,6 +162,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/Stockholm"
 # a worker heartbeat older than this makes /healthz answer 503
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=300)
+# /healthz shows details (error classes, heartbeat age, failed emails) to requests from
+# this host (no proxy in between) and to `Authorization: Bearer <HEALTHZ_TOKEN>`.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # Authentication and accounts ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -200,11 +211,30 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="LabPortal")
 # personal data. Only a local demo may turn this off, and the UI says so.
 REQUIRE_MFA_FOR_PRIVILEGED = env.bool("REQUIRE_MFA_FOR_PRIVILEGED", default=True)
 
-# Single sign-on (OpenID Connect), for municipalities that have an identity provider.
+# Single sign-on ------------------------------------------------------------
+# OpenID Connect, for municipalities that have an identity provider. Empty
+# OIDC_SERVER_URL turns it off. The provider must send `email` and
+# `email_verified: true`; SSO signs in only people who were already invited, by
+# linking to the account with the same verified email (see the adapter).
 OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+
+
+def _origin(url: str, *, variable: str) -> str:
+    """scheme://host[:port] of an absolute http(s) URL, for the Content-Security-Policy."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"{variable}={url!r} is not an absolute http(s) URL.")
+    if IS_PRODUCTION and parts.scheme != "https":
+        raise ImproperlyConfigured(f"{variable}={url!r} must use https in production.")
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# Origins the browser may be sent to after posting a form of ours (the SSO login
+# form redirects to the identity provider); 'self' is always allowed.
+FORM_ACTION_ORIGINS: list[str] = []
 if OIDC_SERVER_URL:
-    INSTALLED_APPS.append("allauth.socialaccount.providers.openid_connect")
+    FORM_ACTION_ORIGINS.append(_origin(OIDC_SERVER_URL, variable="OIDC_SERVER_URL"))
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "APPS": [
             {
@@ -216,16 +246,35 @@ if OIDC_SERVER_URL:
             }
         ]
     }
-# SSO logs in only people who were already invited; it links by verified email.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
 
 # Email --------------------------------------------------------------------
+# Invitations and password resets arrive only by email: production needs a real server.
+if IS_PRODUCTION and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured(
+        "EMAIL_URL is not set. LabPortal sends invitations and password resets by email; "
+        "set EMAIL_URL to your SMTP server, for example "
+        "smtp+tls://user:password@smtp.kommun.example:587 (STARTTLS) or "
+        "smtps://user:password@smtp.kommun.example:465 (TLS). consolemail:// only logs them."
+    )
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may stall; without it a hung server holds a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LabPortal <labportal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outbox delivery: attempts before an email is marked failed (temporary errors are
+# retried after OUTBOX_RETRY_BASE_SECONDS, doubling each time, at most 30 minutes).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+# A worker that took an email for sending and died (killed, out of memory) leaves it
+# in "sending"; after this many seconds the periodic flush sends it again. Keep it
+# above CELERY_TASK_TIME_LIMIT, so a live but slow send is never taken over.
+OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=600)
+# Days the text of a sent email is kept (for support questions) before it is blanked.
+OUTBOX_BODY_RETENTION_DAYS = env.int("OUTBOX_BODY_RETENTION_DAYS", default=30)
 
 # Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -296,7 +345,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *FORM_ACTION_ORIGINS],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

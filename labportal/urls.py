@@ -7,7 +7,7 @@ from django.urls import include, path
 from labportal.core.views import healthz
 
 # The Django admin signs in through allauth: the same rate limits and MFA apply.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "LabPortal"
 
 urlpatterns = [

@@ -13,7 +13,7 @@ from prototypes.models import (
 class IdeaAttachmentInline(admin.TabularInline):
     model = IdeaAttachment
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_by", "created_at"]
+    fields = ("original_name", "content_type", "size", "uploaded_by", "created_at")
     readonly_fields = fields
 
 
@@ -22,7 +22,7 @@ class IdeaEventInline(admin.TabularInline):
     model = IdeaEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    fields = ("created_at", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001

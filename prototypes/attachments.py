@@ -56,12 +56,13 @@ def validate_attachment(upload: UploadedFile) -> None:
     """Refuse a file that is too large, of a type we do not take, or whose content
     does not match its name (a renamed program is not a PDF)."""
     name = upload.name or ""
-    if upload.size > max_bytes():
+    size = upload.size or 0
+    if size > max_bytes():
         raise ValidationError(
             _("%(name)s is %(size)s; the largest file you can attach is %(max)s.")
             % {
                 "name": name,
-                "size": filesizeformat(upload.size),
+                "size": filesizeformat(size),
                 "max": filesizeformat(max_bytes()),
             },
             code="too_large",

@@ -10,8 +10,9 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from labportal.accounts.models import PRIVILEGED_ROLES, Department
+from labportal.accounts.models import Department
 from labportal.core.models import Skill
+from prototypes.access import is_lab
 from prototypes.models import BenefitSize, Idea, IdeaStatus, Urgency
 
 AGE_CHOICES = [
@@ -20,7 +21,7 @@ AGE_CHOICES = [
     ("90", _("Waiting more than three months")),
 ]
 
-SORTS = {
+SORTS: dict[str, tuple[Any, list[Any]]] = {
     "newest": (_("Newest first"), [F("submitted_at").desc(nulls_first=True), "-pk"]),
     "oldest": (_("Oldest first"), [F("submitted_at").asc(nulls_last=True), "pk"]),
     "benefit": (_("Largest benefit first"), ["-benefit_size", "-submitted_at", "-pk"]),
@@ -56,7 +57,11 @@ def swedish_prefix_query(text: str) -> SearchQuery | None:
 
 class IdeaFilter(django_filters.FilterSet):
     """The idea inbox: the lab filters everything; department staff the same minus
-    the department (they only see their own)."""
+    the department (they only see their own). The queryset given is already limited
+    to what the user may see (`prototypes.access.visible_ideas`).
+
+    The list is always in an explicit order, so that pages never overlap: the chosen
+    sort, or the best match first when searching."""
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -98,9 +103,8 @@ class IdeaFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        if user is not None and user.role not in PRIVILEGED_ROLES:
+        if user is not None and not is_lab(user):
             del self.filters["department"]
-        self._sorted = False
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         query = swedish_prefix_query(value)
@@ -114,22 +118,14 @@ class IdeaFilter(django_filters.FilterSet):
         return queryset.filter(submitted_at__lt=timezone.now() - timedelta(days=int(value)))
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset  # applied in `qs`, after every filter, so that rank exists
+        return queryset  # applied in `filter_queryset`, after every filter, so that rank exists
 
-    @property
-    def qs(self) -> QuerySet:
-        queryset = super().qs
-        if self._sorted:
-            return queryset
-        sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else ""
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort")
         # Ranked only when the search had words to look for ("-" alone has none).
         searching = "rank" in queryset.query.annotations
         if searching and sort in ("relevance", "", None):
-            queryset = queryset.order_by("-rank", "-pk")
-        else:
-            # Always an explicit order, so that pages never overlap.
-            order = SORTS.get(sort or "newest", SORTS["newest"])[1] or SORTS["newest"][1]
-            queryset = queryset.order_by(*order)
-        self._qs = queryset
-        self._sorted = True
-        return queryset
+            return queryset.order_by("-rank", "-pk")
+        order = SORTS.get(sort or "newest", SORTS["newest"])[1] or SORTS["newest"][1]
+        return queryset.order_by(*order)

@@ -1,17 +1,36 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from labportal.core.models import Skill
 from prototypes.attachments import ACCEPT_ATTRIBUTE, max_bytes, validate_attachment
-from prototypes.models import Adoption, Evaluation, Idea, PrototypeRecord
-from prototypes.services import CONTENT_FIELDS, REQUIRED_TO_SUBMIT
+from prototypes.models import (
+    CONTENT_FIELDS,
+    Adoption,
+    AffectedUsers,
+    BenefitKind,
+    BenefitSize,
+    DataAccess,
+    Evaluation,
+    Idea,
+    PrototypeRecord,
+)
+from prototypes.workflow import REQUIRED_TO_SUBMIT
+
+# Questions without a sensible default: the empty choice asks to choose.
+CHOOSE_FIRST: dict[str, type[models.TextChoices]] = {
+    "affected_users": AffectedUsers,
+    "benefit_kind": BenefitKind,
+    "benefit_size": BenefitSize,
+    "data_access": DataAccess,
+}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -92,8 +111,9 @@ class IdeaForm(forms.ModelForm):
         self.fields["attachments"].help_text = _(
             "PDF, images or office documents, at most %(size)s each. You can choose several."
         ) % {"size": filesizeformat(max_bytes())}
-        for name in ("affected_users", "benefit_kind", "benefit_size", "data_access"):
-            self.fields[name].choices = [("", _("Choose…")), *self.fields[name].choices[1:]]
+        for name, choices in CHOOSE_FIRST.items():
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [("", _("Choose…")), *choices.choices]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         # Needed to submit but not to save a draft: the service decides, the label tells.
@@ -163,7 +183,8 @@ class TriageForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         # Retired skills stay selectable only where the idea already has them.
-        self.fields["skills"].queryset = Skill.objects.filter(
+        skills = cast(forms.ModelMultipleChoiceField, self.fields["skills"])
+        skills.queryset = Skill.objects.filter(
             pk__in=[s.pk for s in Skill.objects.active()] + [s.pk for s in idea.skills.all()]
         )
         if not idea.is_accepted:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from labportal.accounts.models import PRIVILEGED_ROLES, Department, Role
+from labportal.accounts.models import PRIVILEGED_ROLES, Department, Role, User
 from labportal.core.models import Skill, TimeStampedModel
 
 
@@ -44,6 +45,23 @@ ACCEPTED_STATUSES = frozenset(
 # Statuses in which the department may still change what it wrote.
 EDITABLE_BY_DEPARTMENT = frozenset(
     {IdeaStatus.DRAFT, IdeaStatus.SUBMITTED, IdeaStatus.NEEDS_INFORMATION}
+)
+
+# What the department writes; the lab's triage fields are saved separately.
+CONTENT_FIELDS = (
+    "title",
+    "problem",
+    "affected_users",
+    "affected_description",
+    "improvement",
+    "benefit_kind",
+    "benefit_size",
+    "benefit_description",
+    "urgency",
+    "contact_person",
+    "data_access",
+    "success_measure",
+    "result_users",
 )
 
 
@@ -81,7 +99,7 @@ class DataAccess(models.TextChoices):
 
 
 class IdeaQuerySet(models.QuerySet):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> IdeaQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> IdeaQuerySet:
         """Lab leads and admins see every idea that was ever submitted; department
         staff their department's (an idea never submitted, such as a draft or an
         archived draft, only its author); trainees none yet."""
@@ -191,7 +209,34 @@ class Idea(TimeStampedModel):
 
     @property
     def is_accepted(self) -> bool:
+        """Accepted by the lab, whatever happened since (planned, delivered, evaluated)."""
         return self.status in ACCEPTED_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == IdeaStatus.DRAFT
+
+    @property
+    def is_waiting_for_triage(self) -> bool:
+        return self.status == IdeaStatus.SUBMITTED
+
+    @property
+    def is_waiting_for_answer(self) -> bool:
+        """The lab asked a question and waits for the department."""
+        return self.status == IdeaStatus.NEEDS_INFORMATION
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == IdeaStatus.DECLINED
+
+    @property
+    def is_delivered(self) -> bool:
+        """Delivered and not yet evaluated."""
+        return self.status == IdeaStatus.DELIVERED
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == IdeaStatus.ARCHIVED
 
 
 def attachment_path(instance: IdeaAttachment, filename: str) -> str:
@@ -254,6 +299,16 @@ class IdeaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def is_receipt(self) -> bool:
+        """The submission of a draft: the submitter gets a thank-you, not a status report."""
+        return self.from_status == IdeaStatus.DRAFT and self.to_status == IdeaStatus.SUBMITTED
+
+    @property
+    def is_decline(self) -> bool:
+        """The lab said no; the note is its reason."""
+        return self.to_status == IdeaStatus.DECLINED
 
 
 class IdeaComment(models.Model):

@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from labportal.accounts.models import Role, User
+from labportal.accounts.models import User
 from labportal.core.models import OutboxEmail
 from labportal.core.services import queue_email
+from prototypes.access import DEPARTMENT_ROLES, party_of
 from prototypes.models import Idea, IdeaEvent, IdeaStatus
-from prototypes.services import lab_leads
+from prototypes.services.notify import lab_leads
 
 # A longer list does not get read; the rest is one click away in the inbox.
 TRIAGE_REMINDER_LISTED = 20
@@ -206,7 +207,7 @@ def send_monthly_digests(now: datetime | None = None) -> int:
     now = now or timezone.now()
     month, start, end = reported_month(now)
     recipients = list(
-        User.objects.filter(role=Role.DEPARTMENT_STAFF, is_active=True, department__is_active=True)
+        User.objects.filter(role__in=DEPARTMENT_ROLES, is_active=True, department__is_active=True)
         .select_related("department__organisation")
         .order_by("pk")
     )
@@ -271,7 +272,7 @@ def send_monthly_digests(now: datetime | None = None) -> int:
             )
             for idea in changed_by_department[user.department_id]
             # An idea never submitted is its author's own, even once archived.
-            if idea.submitted_at is not None or idea.submitted_by_id == user.pk
+            if party_of(user, idea) is not None
         ]
         queue_email(
             key=keys[user.pk],

@@ -6,14 +6,15 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from labportal.accounts.models import PRIVILEGED_ROLES, Role
-from prototypes.models import Idea, IdeaStatus
+from prototypes import access
+from prototypes.models import IdeaStatus
 
 
 def ideas_panel(user: Any) -> dict[str, Any] | None:
-    if not user.is_authenticated or user.role not in (*PRIVILEGED_ROLES, Role.DEPARTMENT_STAFF):
+    """Figures of the ideas the user may see; nothing for those who do not work with ideas."""
+    if not access.can_read_ideas(user):
         return None
-    figures = Idea.objects.visible_to(user).aggregate(
+    figures = access.visible_ideas(user).aggregate(
         total=Count("pk", filter=~Q(status__in=[IdeaStatus.DRAFT, IdeaStatus.ARCHIVED])),
         waiting=Count("pk", filter=Q(status=IdeaStatus.SUBMITTED)),
         questions=Count("pk", filter=Q(status=IdeaStatus.NEEDS_INFORMATION)),
@@ -23,6 +24,6 @@ def ideas_panel(user: Any) -> dict[str, Any] | None:
     )
     return {
         "template": "prototypes/includes/_start_panel.html",
-        "is_lab": user.role in PRIVILEGED_ROLES,
+        "is_lab": access.is_lab(user),
         **figures,
     }

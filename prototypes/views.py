@@ -1,20 +1,22 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Field, Prefetch
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from labportal.accounts.models import Department, Role
-from labportal.accounts.policy import IDEA_READER_ROLES, role_required
+from labportal.accounts.access import role_required
+from labportal.accounts.http import AuthenticatedHttpRequest
+from labportal.accounts.models import Department
 from labportal.core.forms import apply_validation_error
 from labportal.core.models import Skill
-from labportal.core.pagination import paginate, querystring_without_page
-from prototypes import flow, services, workflow
-from prototypes.access import get_attachment_for_user, get_idea_for_user, get_idea_page_for_user
+from labportal.core.pagination import paginate
+from prototypes import access, flow, workflow
 from prototypes.filters import IdeaFilter
 from prototypes.forms import (
     CommentForm,
@@ -25,6 +27,13 @@ from prototypes.forms import (
     TriageForm,
 )
 from prototypes.models import Idea, IdeaComment, IdeaStatus, PrototypeRecord
+from prototypes.services.attachments import delete_attachment, record_attachment_download
+from prototypes.services.comments import add_comment
+from prototypes.services.evaluation import record_evaluation
+from prototypes.services.ideas import create_idea, update_idea
+from prototypes.services.prototype_record import save_prototype_record
+from prototypes.services.status import transition_idea
+from prototypes.services.triage import update_triage
 
 LONG_TEXT_FIELDS = (
     "search_vector",
@@ -36,20 +45,19 @@ LONG_TEXT_FIELDS = (
     "result_users",
     "decline_reason",
 )
-READERS = IDEA_READER_ROLES
-LAB = (Role.ADMIN, Role.LAB_LEAD)
 
 
-@role_required(*READERS)
-def idea_list(request: HttpRequest) -> HttpResponse:
+@role_required(*access.IDEA_READER_ROLES)
+def idea_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The lab's inbox, and for department staff their department's ideas."""
     queryset = (
-        Idea.objects.visible_to(request.user)
+        access.visible_ideas(request.user)
         .select_related("department__organisation")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name_sv")))
         # The list shows none of the long texts; the search vector alone is kilobytes a row.
         .defer(*LONG_TEXT_FIELDS)
     )
+    # The filter also sorts, after searching, so that the search rank can order the list.
     filterset = IdeaFilter(request.GET, queryset=queryset, request=request)
     page = paginate(request, filterset.qs)
     page.object_list = list(page.object_list)
@@ -68,17 +76,16 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
-            "querystring": querystring_without_page(request),
-            "can_create": services.can_create_idea(request.user),
-            "is_lab": request.user.role in LAB,
+            "can_create": access.can_create_idea(request.user),
+            "is_lab": access.is_lab(request.user),
         },
     )
 
 
-@role_required(Role.DEPARTMENT_STAFF)
+@role_required(*access.DEPARTMENT_ROLES)
 @require_http_methods(["GET", "POST"])
-def idea_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_create_idea(request.user):
+def idea_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not access.can_create_idea(request.user):
         raise PermissionDenied
     form = IdeaForm(
         request.POST or None,
@@ -88,7 +95,7 @@ def idea_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
-            idea = services.create_idea(
+            idea = create_idea(
                 actor=request.user,
                 data=form.cleaned_data,
                 files=form.cleaned_data["attachments"],
@@ -113,45 +120,51 @@ def _draft_message() -> str:
     return _("The draft is saved. Only you can see it until you submit it.")
 
 
-def _detail_context(request: HttpRequest, idea: Idea, comment_form: CommentForm | None) -> dict:
+def _label_of(field_name: str) -> str:
+    return str(cast(Field, Idea._meta.get_field(field_name)).verbose_name)
+
+
+def _detail_context(
+    request: AuthenticatedHttpRequest, idea: Idea, comment_form: CommentForm | None
+) -> dict[str, Any]:
     user = request.user
-    missing = services.missing_for_submission(idea) if idea.status == IdeaStatus.DRAFT else {}
+    missing = workflow.missing_to_submit(idea) if idea.is_draft else {}
     return {
         "idea": idea,
         "transitions": workflow.available_transitions(user, idea),
-        "can_edit": services.can_edit_content(user, idea),
-        "can_triage": services.can_triage(user, idea),
-        "can_comment": services.can_comment(user, idea),
-        "can_evaluate": services.can_evaluate(user, idea),
-        "can_keep_record": services.can_keep_prototype_record(user, idea),
+        "can_edit": access.can_edit_content(user, idea),
+        "can_triage": access.can_triage(user, idea),
+        "can_comment": access.can_comment(user, idea),
+        "is_answering": access.is_answering(user, idea),
+        "can_evaluate": access.can_evaluate(user, idea),
+        "can_keep_record": access.can_keep_prototype_record(user, idea),
         "comment_form": comment_form
-        or CommentForm(can_ask=services.can_ask_for_information(user, idea)),
+        or CommentForm(can_ask=access.can_ask_for_information(user, idea)),
         "missing": missing,
-        "missing_labels": [Idea._meta.get_field(name).verbose_name for name in missing],
+        "missing_labels": [_label_of(name) for name in missing],
     }
 
 
-@role_required(*READERS)
-def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_idea_page_for_user(request.user, pk)
+@role_required(*access.IDEA_READER_ROLES)
+def idea_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = access.get_idea_page_for_user(request.user, pk)
     return render(request, "prototypes/idea_detail.html", _detail_context(request, idea, None))
 
 
-@role_required(*READERS)
+@role_required(*access.IDEA_READER_ROLES)
 @require_http_methods(["GET", "POST"])
-def idea_update(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_idea_for_user(request.user, pk)
-    if not services.can_edit_content(request.user, idea):
+def idea_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = access.get_idea_for_user(request.user, pk)
+    if not access.can_edit_content(request.user, idea):
         raise PermissionDenied
     form = IdeaForm(request.POST or None, request.FILES or None, instance=idea)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
-        # The form wrote into `idea`; the service works on a fresh copy of the row.
-        fresh = get_idea_for_user(request.user, pk)
         try:
-            idea = services.update_idea(
+            # The form wrote into `idea`; the service saves onto the locked row.
+            idea = update_idea(
                 actor=request.user,
-                idea=fresh,
+                idea=idea,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("version") or 0,
                 files=form.cleaned_data["attachments"],
@@ -168,30 +181,26 @@ def idea_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prototypes/idea_form.html", {"form": form, "idea": idea})
 
 
-@role_required(*READERS)
+@role_required(*access.IDEA_READER_ROLES)
 @require_http_methods(["GET", "POST"])
-def idea_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+def idea_transition(request: AuthenticatedHttpRequest, pk: int, target: str) -> HttpResponse:
     """Confirm a status change, with a note (required for declining and questions)."""
-    idea = get_idea_for_user(request.user, pk)
-    party = workflow.party_of(request.user, idea)
+    idea = access.get_idea_for_user(request.user, pk)
+    party = access.party_of(request.user, idea)
     transition = workflow.find_transition(idea.status, target, party)
     if transition is None:
         if target not in IdeaStatus.values:
             raise Http404
         messages.error(request, workflow.cannot_become(idea.status, target))
         return redirect(idea)
-    note_label = {
-        IdeaStatus.DECLINED: _("Reason (the department sees it)"),
-        IdeaStatus.NEEDS_INFORMATION: _("What does the lab need to know?"),
-    }.get(target, _("Note (optional)"))
     form = TransitionForm(
         request.POST if request.method == "POST" else None,
         note_required=transition.note_required,
-        note_label=note_label,
+        note_label=transition.note_label,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.transition_idea(
+            transition_idea(
                 actor=request.user, idea=idea, target=target, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
@@ -213,16 +222,16 @@ def idea_transition(request: HttpRequest, pk: int, target: str) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@role_required(*access.IDEA_READER_ROLES)
 @require_POST
-def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_idea_for_user(request.user, pk)
-    if not services.can_comment(request.user, idea):
+def idea_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = access.get_idea_for_user(request.user, pk)
+    if not access.can_comment(request.user, idea):
         raise PermissionDenied
-    form = CommentForm(request.POST, can_ask=services.can_ask_for_information(request.user, idea))
+    form = CommentForm(request.POST, can_ask=access.can_ask_for_information(request.user, idea))
     if form.is_valid():
         try:
-            services.add_comment(
+            add_comment(
                 actor=request.user,
                 idea=idea,
                 body=form.cleaned_data["body"],
@@ -234,22 +243,22 @@ def idea_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your message is sent."))
             return redirect(f"{idea.get_absolute_url()}#comments")
     # Show the idea again with the message and its error in place.
-    idea = get_idea_page_for_user(request.user, pk)
+    idea = access.get_idea_page_for_user(request.user, pk)
     return render(
         request, "prototypes/idea_detail.html", _detail_context(request, idea, form), status=400
     )
 
 
-@role_required(*LAB)
+@role_required(*access.LAB_ROLES)
 @require_http_methods(["GET", "POST"])
-def idea_triage(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_idea_for_user(request.user, pk)
-    if not services.can_triage(request.user, idea):
+def idea_triage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = access.get_idea_for_user(request.user, pk)
+    if not access.can_triage(request.user, idea):
         raise PermissionDenied
     form = TriageForm(request.POST or None, idea=idea)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_triage(
+            update_triage(
                 actor=request.user,
                 idea=idea,
                 expected_version=form.cleaned_data["version"],
@@ -265,13 +274,14 @@ def idea_triage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prototypes/idea_triage.html", {"idea": idea, "form": form})
 
 
-@role_required(*READERS)
-def attachment_download(request: HttpRequest, idea_pk: int, pk: int) -> FileResponse:
-    attachment = get_attachment_for_user(request.user, idea_pk, pk)
+@role_required(*access.IDEA_READER_ROLES)
+def attachment_download(request: AuthenticatedHttpRequest, idea_pk: int, pk: int) -> FileResponse:
+    attachment = access.get_attachment_for_user(request.user, idea_pk, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    record_attachment_download(actor=request.user, attachment=attachment)
     # Always a download, never rendered in our origin: an uploaded file cannot run script.
     return FileResponse(
         handle,
@@ -281,15 +291,15 @@ def attachment_download(request: HttpRequest, idea_pk: int, pk: int) -> FileResp
     )
 
 
-@role_required(*READERS)
+@role_required(*access.IDEA_READER_ROLES)
 @require_http_methods(["GET", "POST"])
-def attachment_delete(request: HttpRequest, idea_pk: int, pk: int) -> HttpResponse:
-    attachment = get_attachment_for_user(request.user, idea_pk, pk)
+def attachment_delete(request: AuthenticatedHttpRequest, idea_pk: int, pk: int) -> HttpResponse:
+    attachment = access.get_attachment_for_user(request.user, idea_pk, pk)
     idea = attachment.idea
-    if not services.can_edit_content(request.user, idea):
+    if not access.can_edit_content(request.user, idea):
         raise PermissionDenied
     if request.method == "POST":
-        services.delete_attachment(actor=request.user, attachment=attachment)
+        delete_attachment(actor=request.user, attachment=attachment)
         messages.success(request, _("%(name)s is removed.") % {"name": attachment.original_name})
         return redirect(idea)
     return render(
@@ -299,18 +309,18 @@ def attachment_delete(request: HttpRequest, idea_pk: int, pk: int) -> HttpRespon
     )
 
 
-@role_required(*LAB)
+@role_required(*access.LAB_ROLES)
 @require_http_methods(["GET", "POST"])
-def prototype_record(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_idea_for_user(request.user, pk)
-    if not services.can_keep_prototype_record(request.user, idea):
+def prototype_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = access.get_idea_for_user(request.user, pk)
+    if not access.can_keep_prototype_record(request.user, idea):
         raise PermissionDenied
     record = PrototypeRecord.objects.filter(idea=idea).first() or PrototypeRecord(
         idea=idea, working_title=idea.title
     )
     form = PrototypeRecordForm(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        services.save_prototype_record(actor=request.user, record=form.instance)
+        save_prototype_record(actor=request.user, record=form.instance)
         messages.success(request, _("The prototype record is saved."))
         return redirect(idea)
     return render(
@@ -318,16 +328,16 @@ def prototype_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.DEPARTMENT_STAFF)
+@role_required(*access.DEPARTMENT_ROLES)
 @require_http_methods(["GET", "POST"])
-def idea_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_idea_for_user(request.user, pk)
-    if not services.can_evaluate(request.user, idea):
+def idea_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    idea = access.get_idea_for_user(request.user, pk)
+    if not access.can_evaluate(request.user, idea):
         raise PermissionDenied
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_evaluation(actor=request.user, idea=idea, **form.cleaned_data)
+            record_evaluation(actor=request.user, idea=idea, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -336,11 +346,11 @@ def idea_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prototypes/evaluation_form.html", {"idea": idea, "form": form})
 
 
-@role_required(*LAB)
-def idea_flow(request: HttpRequest) -> HttpResponse:
+@role_required(*access.LAB_ROLES)
+def idea_flow(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which departments send ideas, how fast the lab answers, how many are accepted."""
     report = flow.idea_flow(
-        Idea.objects.visible_to(request.user),
+        access.visible_ideas(request.user),
         Department.objects.visible_to(request.user).filter(is_active=True),
         quarters=flow.quarters_back(4),
     )

@@ -48,7 +48,8 @@ def web() -> int:
             checks = json.loads(body)["checks"]
         except (ValueError, KeyError, TypeError):
             checks = {}
-        failing = [name for name, check in checks.items() if not check.get("ok")]
+        # Each check is "ok", "warning" (e.g. failed emails) or "failed".
+        failing = [name for name, state in checks.items() if state == "failed"]
         if checks and set(failing) <= {"worker"}:
             return 0
         print(f"web: /healthz failing checks: {', '.join(failing) or body[:200]!r}")

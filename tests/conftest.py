@@ -1,11 +1,16 @@
-"""Shared fixtures: personas, a real Celery worker on Redis, Chromium for Playwright."""
+"""Shared fixtures and helpers: personas and their clients, a real Celery worker on
+Redis and waiting for what it does, Chromium for Playwright."""
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
+from collections.abc import Callable
 
 import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 
 from tests.accounts.factories import (
@@ -40,6 +45,27 @@ def celery_worker(transactional_db):
         app, pool="solo", perform_ping_check=False, queues=[TEST_QUEUE], shutdown_timeout=20
     ) as worker:
         yield worker
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 20.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False): for
+    what a worker or a server does in another thread or process."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for this secret; waits for the next
+    period when this one is about to end, so the code is still valid on arrival."""
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 3:
+        time.sleep(left)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 # Personas --------------------------------------------------------------------------
@@ -89,6 +115,13 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def english(user) -> Client:
+    """A signed-in client that sees the English interface (the user's saved language)."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return client_for(user)
 
 
 # Browser ---------------------------------------------------------------------------

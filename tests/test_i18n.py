@@ -8,7 +8,16 @@ from gettext import GNUTranslations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["labportal", "prototypes", "trainees", "cohorts", "templates", "locale", "manage.py"]
+SOURCES = [
+    "labportal",
+    "prototypes",
+    "trainees",
+    "cohorts",
+    "demo",
+    "templates",
+    "locale",
+    "manage.py",
+]
 
 
 def gettext_entries(po: Path, *flags: str) -> list[str]:

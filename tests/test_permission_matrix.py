@@ -1,113 +1,568 @@
-"""Every URL of the project, visited as every role.
+"""Who may do what, as one decision table: every URL of the project, and every write in
+each state of its object where the rule changes, tried as every persona.
 
-A new URL fails `test_every_project_url_is_in_the_matrix` until it gets a row here:
-that row is the decision of who may reach it.
+A row names a URL, the state of the object it is tried on and the method; its cells say
+what each persona gets:
+
+    ok       the page is shown
+    done     redirected, and the write happened (POST)
+    back     redirected, nothing written: refused with a message, or sent elsewhere
+    form     the form is shown again, nothing written (POST)
+    login    sent to sign in
+    403 404 410   refused, hidden, gone (nothing written)
+    any      not judged (the health check answers 503 when no worker runs)
+
+Every request is judged by its status and by the row's probe, a value read from the
+database before and after (an idea's status, a comment count): a write where none was
+expected fails as loudly as a wrong status, and so does a "done" that wrote nothing.
+
+An object the persona may not see answers 404, so that another department's ideas are
+not revealed; a URL meant for other roles answers 403 before it looks at any object.
+
+A new URL fails `test_every_project_url_is_in_the_matrix` until it has a row, and
+`test_every_url_is_read_only_or_has_its_writes_tried` until its writes are tried or it
+is declared read-only.
+
+Test ids read `post:prototypes:update[submitted]-department_staff`: method, URL name,
+state, persona.
+
+The objects live in one world made once for the module; every case runs in a
+transaction that is rolled back after it, so no case sees another's writes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from tests.accounts.factories import InvitationFactory
-from tests.conftest import client_for
+from labportal.accounts.models import Department, Invitation, Organisation, User
+from labportal.core.models import Skill
+from prototypes.models import (
+    Adoption,
+    AffectedUsers,
+    BenefitKind,
+    BenefitSize,
+    Evaluation,
+    Idea,
+    IdeaAttachment,
+    IdeaComment,
+    PrototypeRecord,
+    Urgency,
+)
+from tests.accounts.factories import DepartmentFactory, InvitationFactory, UserFactory, give_totp
 from tests.core.factories import SkillFactory
 from tests.prototypes.factories import IdeaAttachmentFactory, IdeaFactory
 
-ROLES = ("anonymous", "admin", "lab_lead", "department_staff", "trainee")
 PROJECT_MODULES = ("labportal.", "prototypes.", "trainees.", "cohorts.", "reports.")
 
-OK, FORBIDDEN, NOT_FOUND, LOGIN = "ok", "forbidden", "not found", "login"
-NOT_ALLOWED = "method not allowed"
-REDIRECT = "redirect"
+# The columns of the table, in this order.
+PERSONAS = (
+    "anonymous",
+    "admin",
+    "lab_lead",
+    "department_staff",  # of the department every idea below comes from; their author
+    "colleague",  # same department, not the author
+    "trainee",
+    "outsider",  # department staff of another department of another organisation
+)
+
+OK, DONE, BACK, FORM, LOGIN, ANY = "ok", "done", "back", "form", "login", "any"
+E403, E404, E410 = "403", "404", "410"
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    name: str
+    state: str
+    outcomes: dict[str, str]
+
+    @property
+    def id(self) -> str:
+        return f"{self.method}:{self.name}" + (f"[{self.state}]" if self.state else "")
+
+
+def rows(method: str, name: str, *lines: tuple[str, ...]) -> list[Row]:
+    """A URL's rows: each line is the state, then one outcome per persona (PERSONAS)."""
+    return [
+        Row(method, name, state, dict(zip(PERSONAS, outcomes, strict=True)))
+        for state, *outcomes in lines
+    ]
+
+
+# fmt: off
+MATRIX: list[Row] = [
+    # Core -------------------------------------------------------------------------------
+    #                                      anon   admin  lead   staff  collg  train  outsd
+    *rows("get", "healthz",
+        ("",                               ANY,   ANY,   ANY,   ANY,   ANY,   ANY,   ANY)),
+    *rows("get", "core:home",
+        ("",                               LOGIN, OK,    OK,    OK,    OK,    OK,    OK)),
+    *rows("get", "core:accessibility",
+        ("",                               OK,    OK,    OK,    OK,    OK,    OK,    OK)),
+    # a visitor's choice lives in a cookie only; a signed-in person's is saved too
+    *rows("post", "core:set_language",
+        ("",                               BACK,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE)),
+    *rows("get", "core:skill_list",
+        ("",                               LOGIN, OK,    OK,    OK,    OK,    OK,    OK)),
+    *rows("get", "core:skill_create",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "core:skill_create",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "core:skill_update",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "core:skill_update",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "core:audit_list",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+
+    # People and invitations: the lab manages them; lab leads never touch administrators --
+    #                                      anon   admin  lead   staff  collg  train  outsd
+    *rows("get", "accounts:user_list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    # the state is the role of the person looked at or changed
+    *rows("get", "accounts:user_detail",
+        ("department_staff",               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:user_update",
+        ("department_staff",               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("post", "accounts:user_update",
+        ("department_staff",               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
+        ("admin",                          LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:invitation_list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:invitation_create",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    # the state is the role offered; a lab lead is not offered "administrator"
+    *rows("post", "accounts:invitation_create",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
+        ("admin",                          LOGIN, DONE,  FORM,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:invitation_revoke",
+        ("pending",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("post", "accounts:invitation_revoke",
+        ("pending",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
+        ("accepted",                       LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403),
+        ("pending_admin",                  LOGIN, DONE,  E404,  E403,  E403,  E403,  E403)),
+    # The emailed link is for people without an account: it moves the token into the
+    # session and on to the form; signed-in people are sent home.
+    *rows("get", "accounts:invitation_accept",
+        ("pending",                        BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("accepted",                       E410,  E410,  E410,  E410,  E410,  E410,  E410)),
+    # a form opened before the token left the address bar still posts to the link
+    *rows("post", "accounts:invitation_accept",
+        ("pending",                        DONE,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("accepted",                       E410,  E410,  E410,  E410,  E410,  E410,  E410)),
+    *rows("get", "accounts:invitation_accept_form",
+        ("link_opened",                    OK,    BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("no_link",                        E404,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK)),
+    *rows("post", "accounts:invitation_accept_form",
+        ("link_opened",                    DONE,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("no_link",                        E404,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK)),
+
+    # Organisations and departments: administrators only ------------------------------
+    #                                      anon   admin  lead   staff  collg  train  outsd
+    *rows("get", "accounts:organisation_list",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:organisation_create",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "accounts:organisation_create",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:organisation_detail",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:organisation_update",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "accounts:organisation_update",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:department_create",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "accounts:department_create",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "accounts:department_update",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "accounts:department_update",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+
+    # Ideas: the lab sees every submitted idea, the department its own, a draft only its
+    # author; trainees none yet. The state is the idea's status ("source->target" for a
+    # status change).
+    #                                      anon   admin  lead   staff  collg  train  outsd
+    *rows("get", "prototypes:list",
+        ("",                               LOGIN, OK,    OK,    OK,    OK,    E403,  OK)),
+    *rows("get", "prototypes:flow",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("get", "prototypes:create",
+        ("",                               LOGIN, E403,  E403,  OK,    OK,    E403,  OK)),
+    *rows("post", "prototypes:create",
+        ("",                               LOGIN, E403,  E403,  DONE,  DONE,  E403,  DONE)),
+    *rows("get", "prototypes:detail",
+        ("draft",                          LOGIN, E404,  E404,  OK,    E404,  E403,  E404),
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404)),
+    *rows("get", "prototypes:update",
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404),
+        ("accepted",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E404)),
+    # the department edits until the lab decides; the lab until the idea is archived
+    *rows("post", "prototypes:update",
+        ("draft",                          LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
+        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
+        ("needs_information",              LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
+        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E404),
+        ("delivered",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E404),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+    # a change the persona may not make sends them back to the idea with the reason
+    *rows("get", "prototypes:transition",
+        ("submitted->accepted",            LOGIN, OK,    OK,    BACK,  BACK,  E403,  E404)),
+    *rows("post", "prototypes:transition",
+        ("draft->submitted",               LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
+        ("draft->archived",                LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
+        ("submitted->needs_information",   LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
+        ("submitted->accepted",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
+        ("submitted->archived",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
+        ("needs_information->submitted",   LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
+        ("accepted->planned",              LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
+        ("delivered->evaluated",           LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E404),
+        ("archived->submitted",            LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E404),
+        ("submitted->nonsense",            LOGIN, E404,  E404,  E404,  E404,  E403,  E404)),
+    *rows("post", "prototypes:comment",
+        ("draft",                          LOGIN, E404,  E404,  E403,  E404,  E403,  E404),
+        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+    *rows("get", "prototypes:triage",
+        ("submitted",                      LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("post", "prototypes:triage",
+        ("draft",                          LOGIN, E404,  E404,  E403,  E403,  E403,  E403),
+        ("submitted",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403)),
+    *rows("get", "prototypes:prototype",
+        ("accepted",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+    *rows("post", "prototypes:prototype",
+        ("submitted",                      LOGIN, E403,  E403,  E403,  E403,  E403,  E403),
+        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "prototypes:evaluate",
+        ("delivered",                      LOGIN, E403,  E403,  OK,    OK,    E403,  E404)),
+    *rows("post", "prototypes:evaluate",
+        ("accepted",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404),
+        ("delivered",                      LOGIN, E403,  E403,  DONE,  DONE,  E403,  E404),
+        ("evaluated",                      LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+    # an attachment follows its idea: the state is the idea's
+    *rows("get", "prototypes:attachment",
+        ("draft",                          LOGIN, E404,  E404,  OK,    E404,  E403,  E404),
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404)),
+    *rows("get", "prototypes:attachment_delete",
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404)),
+    *rows("post", "prototypes:attachment_delete",
+        ("draft",                          LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
+        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
+        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E404),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+]
+# fmt: on
+
+# URLs that change nothing, whoever calls them and however.
+READ_ONLY = {
+    "healthz",
+    "core:home",
+    "core:accessibility",
+    "core:skill_list",
+    "core:audit_list",
+    "accounts:user_list",
+    "accounts:user_detail",
+    "accounts:invitation_list",
+    "accounts:organisation_list",
+    "accounts:organisation_detail",
+    "prototypes:list",
+    "prototypes:flow",
+    "prototypes:detail",
+    "prototypes:attachment",
+}
+
+
+# The world every case is tried in ---------------------------------------------------------
+IDEA_STATES = (
+    "draft",
+    "submitted",
+    "needs_information",
+    "accepted",
+    "delivered",
+    "evaluated",
+    "archived",
+)
+NEW_PASSWORD = "ett-långt-lösenord-för-matrisen"
 
 
 @dataclass
-class Row:
-    expected: dict[str, str]
-    args: Callable[[dict], list] = lambda objects: []
-    method: str = "get"
-    data: dict = field(default_factory=dict)
+class World:
+    users: dict[str, User]
+    sessions: dict[str, str]
+    organisation: Organisation
+    department: Department
+    skill: Skill
+    ideas: dict[str, Idea]  # by status
+    attachments: dict[str, IdeaAttachment]  # by their idea's status
+    invitations: dict[str, Invitation]  # pending, accepted, pending_admin
+    tokens: dict[str, str]  # the raw tokens of the pending and the accepted invitation
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        if persona in self.sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[persona]
+        return client
+
+    def idea(self, state: str) -> Idea:
+        return self.ideas[state.split("->")[0]]
 
 
-def everyone(outcome: str) -> dict[str, str]:
-    return dict.fromkeys(ROLES, outcome)
+def build_world() -> World:
+    department = DepartmentFactory()
+    staff = UserFactory(role="department_staff", department=department, full_name="Disa")
+    users = {
+        "admin": give_totp(UserFactory(role="admin")),
+        "lab_lead": give_totp(UserFactory(role="lab_lead")),
+        "department_staff": staff,
+        "colleague": UserFactory(role="department_staff", department=department),
+        "trainee": UserFactory(role="trainee"),
+        # as the `outsider` fixture of tests/conftest.py: a new department of a new organisation
+        "outsider": UserFactory(role="department_staff", department=DepartmentFactory()),
+        "another_admin": UserFactory(role="admin"),
+    }
+    assert users["outsider"].organisation_id != department.organisation_id
+    sessions = {}
+    for persona in PERSONAS[1:]:
+        client = Client()
+        client.force_login(users[persona])
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    ideas = {
+        state: IdeaFactory(
+            department=department, submitted_by=staff, status=state, title=f"Matrisidé {state}"
+        )
+        for state in IDEA_STATES
+    }
+    attachments = {
+        state: IdeaAttachmentFactory(idea=ideas[state], uploaded_by=staff)
+        for state in ("draft", "submitted", "accepted", "archived")
+    }
+    tokens = {"pending": "matrix-pending", "accepted": "matrix-accepted"}
+    invitations = {
+        "pending": InvitationFactory(token=tokens["pending"]),
+        "accepted": InvitationFactory(token=tokens["accepted"], accepted_at=timezone.now()),
+        "pending_admin": InvitationFactory(role="admin"),
+    }
+    return World(
+        users=users,
+        sessions=sessions,
+        organisation=department.organisation,
+        department=department,
+        skill=SkillFactory(),
+        ideas=ideas,
+        attachments=attachments,
+        invitations=invitations,
+        tokens=tokens,
+    )
 
 
-def signed_in(outcome: str, **overrides: str) -> dict[str, str]:
-    return {**dict.fromkeys(ROLES, outcome), "anonymous": LOGIN, **overrides}
+@pytest.fixture(scope="module")
+def matrix_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
 
 
-MANAGERS_ONLY = signed_in(OK, department_staff=FORBIDDEN, trainee=FORBIDDEN)
-ADMIN_ONLY = signed_in(FORBIDDEN, admin=OK)
-# An idea of the department_staff persona's department: trainees are refused by role.
-IDEA_READERS = signed_in(OK, trainee=FORBIDDEN)
-# Actions on an idea that redirect back to it when done (or refused with a message).
-IDEA_READERS_REDIRECTED = signed_in(REDIRECT, trainee=FORBIDDEN)
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, matrix_media):
+    # Overrides the conftest fixture: the world's attachments outlive a single test.
+    settings.MEDIA_ROOT = matrix_media
 
-MATRIX: dict[str, Row] = {
-    "healthz": Row(everyone("any")),  # 200 or 503 depending on the worker: public by design
-    "core:home": Row(signed_in(OK)),
-    "core:accessibility": Row(everyone(OK)),
-    "core:set_language": Row(everyone(REDIRECT), method="post", data={"language": "en"}),
-    "core:skill_list": Row(signed_in(OK)),
-    "core:skill_create": Row(ADMIN_ONLY),
-    "core:skill_update": Row(ADMIN_ONLY, args=lambda o: [o["skill"].pk]),
-    "core:audit_list": Row(ADMIN_ONLY),
-    "accounts:user_list": Row(MANAGERS_ONLY),
-    "accounts:user_detail": Row(MANAGERS_ONLY, args=lambda o: [o["department_staff"].pk]),
-    "accounts:user_update": Row(MANAGERS_ONLY, args=lambda o: [o["department_staff"].pk]),
-    "accounts:invitation_list": Row(MANAGERS_ONLY),
-    "accounts:invitation_create": Row(MANAGERS_ONLY),
-    "accounts:invitation_revoke": Row(MANAGERS_ONLY, args=lambda o: [o["invitation"].pk]),
-    # the invitation link is for people without an account; signed-in users are sent home
-    "accounts:invitation_accept": Row(
-        {**everyone(REDIRECT), "anonymous": OK}, args=lambda o: [o["token"]]
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, matrix_media):
+    """Made once, in a transaction rolled back when the module is done; each test adds
+    its own savepoint (the `db` fixture), as Django's TestCase does with setUpTestData."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=matrix_media),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+# How each URL is called ------------------------------------------------------------------
+def nothing(world: World, state: str) -> Any:
+    return None
+
+
+@dataclass(frozen=True)
+class Call:
+    """The URL arguments and POST data for the object in `state`, and the probe: a value
+    of the database that a write through this URL changes and nothing else does."""
+
+    args: Callable[[World, str], list] = lambda world, state: []
+    data: Callable[[World, str], dict] = lambda world, state: {}
+    probe: Callable[[World, str], Any] = nothing
+    # Run by the same client before the request (e.g. open the emailed link first).
+    before: Callable[[Client, World, str], Any] | None = None
+
+
+def idea_pk(world: World, state: str) -> list:
+    return [world.idea(state).pk]
+
+
+def idea_field(name: str) -> Callable[[World, str], Any]:
+    return lambda world, state: getattr(Idea.objects.get(pk=world.idea(state).pk), name)
+
+
+def current_version(world: World, state: str) -> int:
+    return Idea.objects.get(pk=world.idea(state).pk).version
+
+
+def idea_content(title: str) -> dict:
+    return {
+        "title": title,
+        "problem": "Blanketter skrivs av för hand.",
+        "affected_users": AffectedUsers.STAFF,
+        "improvement": "Ett formulär som fyller i systemet.",
+        "benefit_kind": BenefitKind.TIME,
+        "benefit_size": BenefitSize.MEDIUM,
+        "urgency": Urgency.NORMAL,
+        "contact_person": "Disa",
+    }
+
+
+def accept_data() -> dict:
+    return {"full_name": "Ny Person", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+
+
+def open_invitation_link(client: Client, world: World, state: str) -> None:
+    if state == "link_opened":
+        client.get(reverse("accounts:invitation_accept", args=[world.tokens["pending"]]))
+
+
+def person_in(world: World, state: str) -> User:
+    """The person a user row is about: the state is their role."""
+    return world.users["department_staff" if state == "department_staff" else "another_admin"]
+
+
+def user_update_data(world: World, state: str) -> dict:
+    person = person_in(world, state)
+    return {
+        "full_name": "Nytt Namn",
+        "role": person.role,
+        "department": person.department_id or "",
+        "is_active": "on",
+    }
+
+
+CALLS: dict[str, Call] = {
+    "core:set_language": Call(
+        data=lambda w, s: {"language": "en"},
+        probe=lambda w, s: User.objects.filter(language="en").count(),
     ),
-    "accounts:organisation_list": Row(ADMIN_ONLY),
-    "accounts:organisation_create": Row(ADMIN_ONLY),
-    "accounts:organisation_detail": Row(ADMIN_ONLY, args=lambda o: [o["organisation"].pk]),
-    "accounts:organisation_update": Row(ADMIN_ONLY, args=lambda o: [o["organisation"].pk]),
-    "accounts:department_create": Row(ADMIN_ONLY, args=lambda o: [o["organisation"].pk]),
-    "accounts:department_update": Row(
-        ADMIN_ONLY, args=lambda o: [o["organisation"].pk, o["department"].pk]
+    "core:skill_create": Call(
+        data=lambda w, s: {"name_sv": "Matrisfärdighet", "name_en": "Matrix", "category": "data"},
+        probe=lambda w, s: Skill.objects.filter(name_sv="Matrisfärdighet").exists(),
     ),
-    # Ideas: department staff see their department's, the lab all; trainees none (yet).
-    "prototypes:list": Row(signed_in(OK, trainee=FORBIDDEN)),
-    "prototypes:create": Row(signed_in(FORBIDDEN, department_staff=OK)),
-    "prototypes:flow": Row(MANAGERS_ONLY),
-    "prototypes:detail": Row(IDEA_READERS, args=lambda o: [o["idea"].pk]),
-    "prototypes:update": Row(IDEA_READERS, args=lambda o: [o["idea"].pk]),
-    # The lab may accept: it sees the confirmation; department staff are sent back to the idea.
-    "prototypes:transition": Row(
-        {**IDEA_READERS_REDIRECTED, "admin": OK, "lab_lead": OK},
-        args=lambda o: [o["idea"].pk, "accepted"],
+    "core:skill_update": Call(
+        args=lambda w, s: [w.skill.pk],
+        data=lambda w, s: {"name_sv": "Omdöpt", "name_en": "Renamed", "category": "data"},
+        probe=lambda w, s: Skill.objects.get(pk=w.skill.pk).name_sv,
     ),
-    "prototypes:comment": Row(
-        {**IDEA_READERS_REDIRECTED, "trainee": FORBIDDEN, "anonymous": LOGIN},
-        args=lambda o: [o["idea"].pk],
-        method="post",
-        data={"body": "Hur många ansökningar kommer in per månad?"},
+    "accounts:user_detail": Call(args=lambda w, s: [person_in(w, s).pk]),
+    "accounts:user_update": Call(
+        args=lambda w, s: [person_in(w, s).pk],
+        data=user_update_data,
+        probe=lambda w, s: User.objects.get(pk=person_in(w, s).pk).full_name,
     ),
-    "prototypes:triage": Row(
-        signed_in(FORBIDDEN, admin=OK, lab_lead=OK), args=lambda o: [o["idea"].pk]
+    "accounts:invitation_create": Call(
+        data=lambda w, s: {"email": "ny@example.se", "role": s, "language": "sv"},
+        probe=lambda w, s: Invitation.objects.filter(email="ny@example.se").exists(),
     ),
-    "prototypes:prototype": Row(
-        signed_in(FORBIDDEN, admin=OK, lab_lead=OK), args=lambda o: [o["accepted_idea"].pk]
+    "accounts:invitation_revoke": Call(
+        args=lambda w, s: [w.invitations[s].pk],
+        probe=lambda w, s: Invitation.objects.get(pk=w.invitations[s].pk).revoked_at,
     ),
-    "prototypes:evaluate": Row(
-        signed_in(FORBIDDEN, department_staff=OK), args=lambda o: [o["delivered_idea"].pk]
+    "accounts:invitation_accept": Call(
+        args=lambda w, s: [w.tokens[s]],
+        data=lambda w, s: accept_data(),
+        probe=lambda w, s: User.objects.filter(email=w.invitations[s].email).exists(),
     ),
-    "prototypes:attachment": Row(IDEA_READERS, args=lambda o: [o["idea"].pk, o["attachment"].pk]),
-    "prototypes:attachment_delete": Row(
-        IDEA_READERS, args=lambda o: [o["idea"].pk, o["attachment"].pk]
+    "accounts:invitation_accept_form": Call(
+        before=open_invitation_link,
+        data=lambda w, s: accept_data(),
+        probe=lambda w, s: User.objects.filter(email=w.invitations["pending"].email).exists(),
+    ),
+    "accounts:organisation_create": Call(
+        data=lambda w, s: {"name": "Matriskommunen", "kind": "municipality", "is_active": "on"},
+        probe=lambda w, s: Organisation.objects.filter(name="Matriskommunen").exists(),
+    ),
+    "accounts:organisation_detail": Call(args=lambda w, s: [w.organisation.pk]),
+    "accounts:organisation_update": Call(
+        args=lambda w, s: [w.organisation.pk],
+        data=lambda w, s: {"name": "Omdöpt kommun", "kind": "municipality", "is_active": "on"},
+        probe=lambda w, s: Organisation.objects.get(pk=w.organisation.pk).name,
+    ),
+    "accounts:department_create": Call(
+        args=lambda w, s: [w.organisation.pk],
+        data=lambda w, s: {"name": "Matrisförvaltningen", "is_active": "on"},
+        probe=lambda w, s: Department.objects.filter(name="Matrisförvaltningen").exists(),
+    ),
+    "accounts:department_update": Call(
+        args=lambda w, s: [w.organisation.pk, w.department.pk],
+        data=lambda w, s: {"name": "Omdöpt förvaltning", "is_active": "on"},
+        probe=lambda w, s: Department.objects.get(pk=w.department.pk).name,
+    ),
+    "prototypes:create": Call(
+        data=lambda w, s: idea_content("Ny idé från matrisen"),
+        probe=lambda w, s: Idea.objects.filter(title="Ny idé från matrisen").exists(),
+    ),
+    "prototypes:detail": Call(args=idea_pk),
+    "prototypes:update": Call(
+        args=idea_pk,
+        data=lambda w, s: {**idea_content("Ändrad titel"), "version": current_version(w, s)},
+        probe=idea_field("title"),
+    ),
+    "prototypes:transition": Call(
+        args=lambda w, s: [w.idea(s).pk, s.split("->")[1]],
+        data=lambda w, s: {"note": "Vad behöver ni för data?"},
+        probe=idea_field("status"),
+    ),
+    "prototypes:comment": Call(
+        args=idea_pk,
+        data=lambda w, s: {"body": "Hur många ansökningar kommer in per månad?"},
+        probe=lambda w, s: IdeaComment.objects.filter(idea=w.idea(s)).count(),
+    ),
+    "prototypes:triage": Call(
+        args=idea_pk,
+        data=lambda w, s: {"size_weeks": 6, "version": current_version(w, s)},
+        probe=idea_field("size_weeks"),
+    ),
+    "prototypes:prototype": Call(
+        args=idea_pk,
+        data=lambda w, s: {"working_title": "Matrisprototypen"},
+        probe=lambda w, s: PrototypeRecord.objects.filter(idea=w.idea(s)).exists(),
+    ),
+    "prototypes:evaluate": Call(
+        args=idea_pk,
+        data=lambda w, s: {"benefit_realised": 4, "adoption": Adoption.TAKE_INTO_USE},
+        probe=lambda w, s: Evaluation.objects.filter(idea=w.idea(s)).exists(),
+    ),
+    "prototypes:attachment": Call(
+        args=lambda w, s: [w.idea(s).pk, w.attachments[s].pk],
+    ),
+    "prototypes:attachment_delete": Call(
+        args=lambda w, s: [w.idea(s).pk, w.attachments[s].pk],
+        probe=lambda w, s: IdeaAttachment.objects.filter(pk=w.attachments[s].pk).exists(),
     ),
 }
 
 
+# The tests ---------------------------------------------------------------------------------
 def project_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -125,52 +580,86 @@ def project_url_names() -> set[str]:
 
 
 def test_every_project_url_is_in_the_matrix():
-    missing = project_url_names() - MATRIX.keys()
-    stale = MATRIX.keys() - project_url_names()
+    in_matrix = {row.name for row in MATRIX}
+    missing = project_url_names() - in_matrix
+    stale = in_matrix - project_url_names()
     assert not missing, f"URLs without a row in the permission matrix: {sorted(missing)}"
     assert not stale, f"Rows for URLs that no longer exist: {sorted(stale)}"
 
 
-def outcome_of(response) -> str:
-    if response.status_code == 200:
-        return OK
-    if response.status_code == 403:
-        return FORBIDDEN
-    if response.status_code == 404:
-        return NOT_FOUND
-    if response.status_code == 405:
-        return NOT_ALLOWED
-    if response.status_code in (301, 302):
-        return LOGIN if response.url.startswith(reverse("account_login")) else REDIRECT
-    return str(response.status_code)
+def test_every_url_is_read_only_or_has_its_writes_tried():
+    written = {row.name for row in MATRIX if row.method == "post"}
+    undecided = project_url_names() - READ_ONLY - written
+    assert not undecided, f"Add POST rows, or declare read-only: {sorted(undecided)}"
+    assert not READ_ONLY & written
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(role, personas, department):
-    invitation = InvitationFactory(token="matrix-token", role="trainee")
-    staff = personas["department_staff"]
-    idea = IdeaFactory(department=department, submitted_by=staff)
-    objects = {
-        **personas,
-        "skill": SkillFactory(),
-        "invitation": invitation,
-        "token": "matrix-token",
-        "organisation": department.organisation,
-        "department": department,
-        "idea": idea,
-        "attachment": IdeaAttachmentFactory(idea=idea, uploaded_by=staff),
-        "accepted_idea": IdeaFactory(department=department, submitted_by=staff, status="accepted"),
-        "delivered_idea": IdeaFactory(
-            department=department, submitted_by=staff, status="delivered"
-        ),
-    }
-    client = client_for(personas.get(role))
-    failures = []
-    for name, row in MATRIX.items():
-        expected = row.expected[role]
-        url = reverse(name, args=row.args(objects))
-        response = getattr(client, row.method)(url, row.data)
-        actual = outcome_of(response)
-        if expected != "any" and actual != expected:
-            failures.append(f"{name} as {role}: expected {expected}, got {actual}")
-    assert not failures, "\n".join(failures)
+def test_rows_are_unique():
+    ids = [row.id for row in MATRIX]
+    assert len(ids) == len(set(ids))
+
+
+def outcome_of(response: Any, wrote: bool, method: str) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        if wrote:
+            outcome = DONE  # wherever it leads next, e.g. to sign in with the new account
+        elif response.url.startswith(reverse("account_login")):
+            outcome = LOGIN
+        else:
+            outcome = BACK
+    elif status in (200, 400):
+        outcome = FORM if method == "post" else OK
+    else:
+        outcome = str(status)
+    return outcome if outcome == DONE or not wrote else f"{outcome}, and it wrote"
+
+
+CASES = [
+    pytest.param(row, persona, id=f"{row.id}-{persona}") for row in MATRIX for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("row", "persona"), CASES)
+def test_permission_matrix(row, persona, world, db):
+    # given
+    call = CALLS.get(row.name, Call())
+    client = world.client(persona)
+    if call.before:
+        call.before(client, world, row.state)
+    url = reverse(row.name, args=call.args(world, row.state))
+    data = call.data(world, row.state) if row.method == "post" else {}
+    before = call.probe(world, row.state)
+
+    # when
+    response = getattr(client, row.method)(url, data)
+
+    # then
+    expected = row.outcomes[persona]
+    if expected != ANY:
+        wrote = call.probe(world, row.state) != before
+        assert outcome_of(response, wrote, row.method) == expected
+
+
+def test_lists_show_each_persona_only_the_ideas_it_may_see(world, db):
+    def titles_on_list(persona: str) -> set[str]:
+        html = world.client(persona).get(reverse("prototypes:list")).content.decode()
+        return {idea.title for idea in world.ideas.values() if idea.title in html}
+
+    every_title = {idea.title for idea in world.ideas.values()}
+    submitted = every_title - {"Matrisidé draft"}
+    assert titles_on_list("outsider") == set()
+    assert titles_on_list("department_staff") == every_title
+    assert titles_on_list("colleague") == submitted
+    assert titles_on_list("lab_lead") == submitted
+
+
+def test_the_world_is_as_the_matrix_assumes(world, db):
+    # The table's columns rely on these; a factory change must not silently shift them.
+    assert Authenticator.objects.filter(user=world.users["admin"]).exists()
+    assert Authenticator.objects.filter(user=world.users["lab_lead"]).exists()
+    assert world.ideas["draft"].submitted_at is None
+    assert world.ideas["archived"].submitted_at is not None
+    assert world.invitations["pending"].is_usable
+    assert not world.invitations["accepted"].is_usable
+    assert world.invitations["pending"].expires_at > timezone.now() + timedelta(days=1)

@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 60 + "-not-a-real-secret-but-long-and-random-enough-0123456789",
     "ALLOWED_HOSTS": "labportal.example.se",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/labportal"),
+    "EMAIL_URL": "smtp+tls://labportal:not-a-real-password@smtp.example.se:587",
 }
 
 
@@ -18,7 +19,7 @@ def manage(*args, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("ENVIRONMENT", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k not in ("ENVIRONMENT", "DEBUG", "SECRET_KEY", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -41,6 +42,25 @@ def test_production_refuses_to_start_with_debug_on():
     result = manage("check", **{**PRODUCTION, "DEBUG": "true"})
     assert result.returncode != 0
     assert "DEBUG is on in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_email_url():
+    result = manage("check", **{**PRODUCTION, "EMAIL_URL": ""})
+    assert result.returncode != 0
+    assert "EMAIL_URL is not set" in result.stderr
+
+
+def test_development_without_email_url_logs_emails_to_the_console():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+        ENVIRONMENT="development",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1] == "django.core.mail.backends.console.EmailBackend"
+    )
 
 
 def test_check_deploy_passes_without_warnings():

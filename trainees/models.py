@@ -3,6 +3,8 @@ and outcomes arrive with their issues."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from labportal.accounts.models import PRIVILEGED_ROLES
 from labportal.core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-class TraineeProfileQuerySet(models.QuerySet):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> TraineeProfileQuerySet:
+    from labportal.accounts.models import User
+
+
+class TraineeProfileQuerySet(models.QuerySet["TraineeProfile"]):
+    def visible_to(self, user: User | AnonymousUser) -> TraineeProfileQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.role in PRIVILEGED_ROLES:

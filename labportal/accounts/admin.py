@@ -49,7 +49,7 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
 
 
 @admin.register(Invitation)

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from labportal.accounts import policy
+from labportal.accounts import access
 from labportal.accounts.models import Department, Organisation, Role, User
 
 
@@ -33,15 +33,17 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in policy.invitable_roles(actor)]
-        self.fields["department"].queryset = (
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (r.value, r.label) for r in access.invitable_roles(actor)
+        ]
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = (
             Department.objects.visible_to(actor)
             .filter(is_active=True)
             .select_related("organisation")
         )
-        self.fields["organisation"].queryset = Organisation.objects.visible_to(actor).filter(
-            is_active=True
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["organisation"]
+        ).queryset = Organisation.objects.visible_to(actor).filter(is_active=True)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -50,7 +52,7 @@ class InvitationForm(forms.Form):
         return email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") == Role.DEPARTMENT_STAFF and not data.get("department"):
             self.add_error("department", _("Choose the department this person works in."))
         return data
@@ -75,7 +77,7 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
@@ -115,13 +117,15 @@ class UserUpdateForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in policy.invitable_roles(actor)]
-        self.fields["department"].queryset = Department.objects.visible_to(actor).select_related(
-            "organisation"
-        )
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (r.value, r.label) for r in access.invitable_roles(actor)
+        ]
+        cast(
+            forms.ModelChoiceField, self.fields["department"]
+        ).queryset = Department.objects.visible_to(actor).select_related("organisation")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") == Role.DEPARTMENT_STAFF and not data.get("department"):
             self.add_error("department", _("Department staff must belong to a department."))
         return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +23,8 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        adopt = (
+        user: Any = getattr(request, "user", None)
+        adopt = bool(
             user is not None
             and user.is_authenticated
             and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
@@ -33,6 +34,7 @@ class UserLanguageMiddleware:
             request.LANGUAGE_CODE = user.language
         response = self.get_response(request)
         if adopt:
+            # Read again: the view may just have changed the person's language.
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,
@@ -48,7 +50,7 @@ class UserLanguageMiddleware:
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz", "/media/")
 
 
-def user_needs_mfa_setup(user: object) -> bool:
+def user_needs_mfa_setup(user: Any) -> bool:
     if not settings.REQUIRE_MFA_FOR_PRIVILEGED:
         return False
     if not getattr(user, "is_authenticated", False) or user.role not in PRIVILEGED_ROLES:

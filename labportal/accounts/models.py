@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -17,9 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labportal.core.models import TimeStampedModel
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 
 class Role(models.TextChoices):
@@ -119,7 +116,7 @@ class Department(TimeStampedModel):
 
 
 # Users -------------------------------------------------------------------
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(models.QuerySet["User"]):
     def visible_to(self, user: User) -> UserQuerySet:
         """People the user may look up: admins everyone, lab leads everyone in the
         programme, department staff their own department, trainees themselves."""
@@ -132,13 +129,14 @@ class UserQuerySet(models.QuerySet):
         return self.filter(pk=user.pk)
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+# Subclassed (not assigned) so that migrations can import the manager by name.
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
         if not email:
             raise ValueError("Users need an email address")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user: User = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -191,7 +189,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["full_name", "email"]
@@ -219,9 +217,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 {"department": _("Department staff must belong to a department.")}
             )
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.lower()
-        if self.department_id:
+        if self.department is not None:
             self.organisation_id = self.department.organisation_id
         # The Django admin is for administrators only; the role decides, not a checkbox.
         self.is_staff = self.role == Role.ADMIN
@@ -231,25 +229,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
-
-    @property
-    def is_lab_lead(self) -> bool:
-        return self.role == Role.LAB_LEAD
-
-    @property
-    def is_department_staff(self) -> bool:
-        return self.role == Role.DEPARTMENT_STAFF
-
-    @property
-    def is_trainee(self) -> bool:
-        return self.role == Role.TRAINEE
-
-    @property
-    def is_privileged(self) -> bool:
-        return self.role in PRIVILEGED_ROLES
-
-    def has_role(self, roles: Iterable[str]) -> bool:
-        return self.role in set(roles)
 
 
 # Invitations ---------------------------------------------------------------
@@ -347,7 +326,7 @@ class Invitation(TimeStampedModel):
         return InvitationStatus.PENDING
 
     def get_status_display(self) -> str:
-        return InvitationStatus(self.status).label
+        return str(InvitationStatus(self.status).label)
 
     @property
     def is_usable(self) -> bool:

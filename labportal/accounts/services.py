@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from labportal.accounts import policy
+from labportal.accounts import access
 from labportal.accounts.models import (
     Department,
     Invitation,
@@ -22,7 +22,8 @@ from labportal.accounts.models import (
     User,
     hash_token,
 )
-from labportal.core.services import queue_email, record_audit
+from labportal.core.outbox import queue_email
+from labportal.core.services import record_audit
 
 
 def invitation_url(token: str) -> str:
@@ -44,10 +45,16 @@ def invite_user(
 
     Refuses roles the actor may not hand out, addresses that already have an
     account, and department staff without a department. Earlier pending
-    invitations to the same address are revoked, so only the newest link works.
+    invitations to the same address are revoked (with an audit row each), so only
+    the newest link works; but a pending invitation the actor could not have made
+    (a lab lead re-inviting someone an admin invited) is left to its maker: the
+    new one is refused with a ValidationError that says whom to ask.
+
+    The link is passed to the outbox as a secret: the stored email text never
+    holds it, and the outbox forgets it once the email is sent.
     """
     email = email.strip().lower()
-    if not policy.can_invite(actor, role):
+    if not access.can_invite(actor, role):
         raise PermissionDenied
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("There is already an account with this email address.")})
@@ -55,8 +62,18 @@ def invite_user(
         raise ValidationError({"department": _("Choose the department this person works in.")})
     if department is not None:
         organisation = department.organisation
+    earlier = list(Invitation.objects.select_for_update().pending().filter(email=email))
+    if any(not access.can_invite(actor, old.role) for old in earlier):
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address already has a waiting invitation that only an "
+                    "administrator can change. Ask an administrator to revoke it first, "
+                    "or to send the new invitation."
+                )
+            }
+        )
     now = timezone.now()
-    Invitation.objects.pending().filter(email=email).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -70,16 +87,20 @@ def invite_user(
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     record_audit(actor, "invitation.created", invitation, email=email, role=role)
+    for old in earlier:
+        old.revoked_at = now
+        old.save(update_fields=["revoked_at", "updated_at"])
+        record_audit(actor, "invitation.revoked", old, reason="superseded", by=invitation.pk)
     queue_email(
         key=f"invitation:{invitation.pk}",
         to=email,
         template="invitation",
         context={
             "invitation": invitation,
-            "url": invitation_url(token),
             "inviter": actor,
             "valid_days": settings.INVITATION_VALID_DAYS,
         },
+        secrets={"url": invitation_url(token)},
         language=language,
     )
     return invitation, token
@@ -125,19 +146,24 @@ def accept_invitation(*, token: str, password: str, full_name: str) -> User:
 
 @transaction.atomic
 def revoke_invitation(*, actor: User, invitation: Invitation) -> Invitation:
-    if not policy.can_invite(actor, invitation.role):
+    """Cancel a waiting invitation, so its link stops working; writes an audit row.
+
+    The row is locked and judged as stored, so an invitation accepted a moment
+    ago is not revoked, and the role checked is the one in the database."""
+    stored = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not access.can_invite(actor, stored.role):
         raise PermissionDenied
-    if not invitation.is_usable:
+    if not stored.is_usable:
         raise ValidationError(_("Only a waiting invitation can be revoked."))
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at", "updated_at"])
-    record_audit(actor, "invitation.revoked", invitation)
-    return invitation
+    stored.revoked_at = timezone.now()
+    stored.save(update_fields=["revoked_at", "updated_at"])
+    record_audit(actor, "invitation.revoked", stored, reason="revoked")
+    return stored
 
 
 @transaction.atomic
 def save_organisation(*, actor: User, organisation: Organisation) -> Organisation:
-    if not policy.can_manage_organisations(actor):
+    if not access.can_manage_organisations(actor):
         raise PermissionDenied
     created = organisation.pk is None
     organisation.full_clean()
@@ -148,7 +174,7 @@ def save_organisation(*, actor: User, organisation: Organisation) -> Organisatio
 
 @transaction.atomic
 def save_department(*, actor: User, department: Department) -> Department:
-    if not policy.can_manage_organisations(actor):
+    if not access.can_manage_organisations(actor):
         raise PermissionDenied
     created = department.pk is None
     department.full_clean()
@@ -180,7 +206,7 @@ def update_user(
     passed in, which a form may already have changed.
     """
     stored = User.objects.select_for_update().get(pk=user.pk)
-    if not policy.can_manage_user(actor, stored) or not policy.can_invite(actor, role):
+    if not access.can_manage_user(actor, stored) or not access.can_invite(actor, role):
         raise PermissionDenied
     if actor.pk == stored.pk and (role != stored.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/accept/", views.invitation_accept_form, name="invitation_accept_form"),
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_form, name="organisation_create"),

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from labportal.accounts import policy, services
+from labportal.accounts import access, services
+from labportal.accounts.access import role_required
 from labportal.accounts.filters import InvitationFilter, OrganisationFilter, UserFilter
 from labportal.accounts.forms import (
     AcceptInvitationForm,
@@ -18,17 +19,17 @@ from labportal.accounts.forms import (
     OrganisationForm,
     UserUpdateForm,
 )
+from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Invitation, Organisation, Role, User
-from labportal.accounts.policy import role_required
 from labportal.core.forms import apply_validation_error
-from labportal.core.pagination import paginate, querystring_without_page
+from labportal.core.pagination import paginate
 
 MANAGERS = (Role.ADMIN, Role.LAB_LEAD)
 
 
 # People --------------------------------------------------------------------
 @role_required(*MANAGERS)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = User.objects.visible_to(request.user).select_related(
         "department__organisation", "organisation"
     )
@@ -37,12 +38,12 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/user_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
 @role_required(*MANAGERS)
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         User.objects.visible_to(request.user).select_related(
             "department__organisation", "organisation"
@@ -52,15 +53,15 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
-        {"person": person, "can_manage": policy.can_manage_user(request.user, person)},
+        {"person": person, "can_manage": access.can_manage_user(request.user, person)},
     )
 
 
 @role_required(*MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_update(request: HttpRequest, pk: int) -> HttpResponse:
+def user_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.visible_to(request.user), pk=pk)
-    if not policy.can_manage_user(request.user, person):
+    if not access.can_manage_user(request.user, person):
         raise PermissionDenied
     form = UserUpdateForm(request.POST or None, actor=request.user, person=person)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,7 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Invitations -----------------------------------------------------------------
 @role_required(*MANAGERS)
-def invitation_list(request: HttpRequest) -> HttpResponse:
+def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = Invitation.objects.visible_to(request.user).select_related(
         "department__organisation", "organisation", "invited_by"
     )
@@ -85,13 +86,13 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/invitation_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
 @role_required(*MANAGERS)
 @require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     # "Send again" links prefill the form from an expired or revoked invitation.
     initial = {
         key: request.GET[key] for key in ("email", "role", "department") if key in request.GET
@@ -118,7 +119,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(*MANAGERS)
 @require_http_methods(["GET", "POST"])
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.visible_to(request.user), pk=pk)
     if request.method == "POST":
         try:
@@ -133,19 +134,47 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/invitation_confirm_revoke.html", {"invitation": invitation})
 
 
+# The invitation token waits here between the emailed link and the form.
+INVITATION_SESSION_KEY = "invitation_token"
+
+
+def _invitation_unusable(request: HttpRequest, invitation: Invitation | None) -> HttpResponse:
+    return render(
+        request,
+        "accounts/invitation_invalid.html",
+        {"invitation": invitation},
+        status=410 if invitation else 404,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link. The token moves into the session and out of the address bar
+    at once, as allauth does for password resets, so it is not left in the browser's
+    history, in Referer headers or in the access logs of later pages."""
     invitation = services.find_invitation(token)
     if invitation is None or not invitation.is_usable:
-        return render(
-            request,
-            "accounts/invitation_invalid.html",
-            {"invitation": invitation},
-            status=410 if invitation else 404,
-        )
+        return _invitation_unusable(request, invitation)
     if request.user.is_authenticated:
         messages.info(request, _("Sign out first to accept an invitation for another account."))
         return redirect("core:home")
+    request.session[INVITATION_SESSION_KEY] = token
+    if request.method == "POST":
+        # A form opened before the link moved out of the address bar still posts here.
+        return invitation_accept_form(request)
+    return redirect("accounts:invitation_accept_form")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_form(request: HttpRequest) -> HttpResponse:
+    """Choose a password for the invitation whose link was opened in this session."""
+    if request.user.is_authenticated:
+        messages.info(request, _("Sign out first to accept an invitation for another account."))
+        return redirect("core:home")
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    invitation = services.find_invitation(token) if token else None
+    if invitation is None or not invitation.is_usable:
+        return _invitation_unusable(request, invitation)
     form = AcceptInvitationForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
     )
@@ -159,6 +188,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
             messages.success(
                 request,
                 _("Your account is ready. Sign in with your email address and new password."),
@@ -173,7 +203,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 # Organisations and departments ------------------------------------------------
 @role_required(Role.ADMIN)
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = (
         Organisation.objects.visible_to(request.user)
         .annotate(department_count=Count("departments", distinct=True))
@@ -184,12 +214,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/organisation_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
 @role_required(Role.ADMIN)
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk)
     departments = organisation.departments.annotate(member_count=Count("members")).order_by("name")
     page = paginate(request, departments)
@@ -200,7 +230,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def organisation_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     organisation = (
         get_object_or_404(Organisation.objects.visible_to(request.user), pk=pk) if pk else None
     )
@@ -217,7 +247,7 @@ def organisation_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def department_form(
-    request: HttpRequest, organisation_pk: int, pk: int | None = None
+    request: AuthenticatedHttpRequest, organisation_pk: int, pk: int | None = None
 ) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.visible_to(request.user), pk=organisation_pk

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "labportal.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from labportal.core import nav
+
+        nav.register(nav.core_entries)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from labportal.core.models import Skill
 
 
-def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, on its fields where it names them."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

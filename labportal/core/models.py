@@ -3,6 +3,8 @@ the audit log and the worker heartbeat."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -34,7 +36,7 @@ class SkillQuerySet(models.QuerySet):
     def active(self) -> SkillQuerySet:
         return self.filter(is_active=True)
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> SkillQuerySet:
+    def visible_to(self, user: Any) -> SkillQuerySet:
         # The vocabulary is shared by everyone who is signed in; only admins see retired skills.
         if not user.is_authenticated:
             return self.none()
@@ -91,6 +93,12 @@ class OutboxEmail(models.Model):
 
     `key` names the event (e.g. ``invitation:42``); it is unique, so queueing the
     same event twice yields one row and one email.
+
+    A sign-in link is never part of the stored body: the body holds a placeholder
+    and the link waits in `secret_values`, which the sender substitutes at send
+    time and empties in the same UPDATE that marks the row sent. `claimed_at` is
+    when a worker took the row for sending (its lease); `next_attempt_at` is when
+    a temporarily failed email may be tried again.
     """
 
     key = models.CharField(_("event key"), max_length=200, unique=True)
@@ -98,6 +106,7 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    secret_values = models.JSONField(default=dict, blank=True, editable=False)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -108,7 +117,10 @@ class OutboxEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("content removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,10 +130,15 @@ class OutboxEmail(models.Model):
     def __str__(self) -> str:
         return f"{self.key} → {self.to}"
 
+    @property
+    def can_be_sent_again(self) -> bool:
+        """A failed email whose content is still kept (not yet purged)."""
+        return self.status == OutboxStatus.FAILED and self.purged_at is None
+
 
 # Audit log -----------------------------------------------------------------
 class AuditEntryQuerySet(models.QuerySet):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> AuditEntryQuerySet:
+    def visible_to(self, user: Any) -> AuditEntryQuerySet:
         # The audit log names people and what they did: administrators only.
         if getattr(user, "is_admin", False) and user.is_active:
             return self.all()

@@ -7,12 +7,8 @@ from django.http import HttpRequest
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None) -> Page:
-    """The requested page of `queryset`; a bad or too large page number gives the last page."""
+    """The requested page of `queryset`; a bad or too large page number gives the last page.
+
+    Templates link to other pages with `{% querystring page=... %}`, which keeps the filter."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
-
-
-def querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

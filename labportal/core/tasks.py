@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-from labportal.core import services
+from labportal.core import outbox, services
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
-def send_outbox_email(self, outbox_id: int) -> bool:  # noqa: ANN001
-    """Send one outbox email. Safe to run twice: the claim inside sends at most once."""
-    return services.deliver_outbox_email(outbox_id)
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def send_outbox_email(self, outbox_id: int) -> str:  # noqa: ANN001
+    """Send one outbox email. Safe to run twice: the claim inside sends at most once.
+
+    The row counts the attempts and decides the backoff; Celery only carries the
+    retry (the periodic flush picks up any retry that gets lost)."""
+    delivery = outbox.deliver_outbox_email(outbox_id)
+    if delivery.retry_in is not None:
+        raise self.retry(countdown=delivery.retry_in)
+    return delivery.outcome
 
 
 @shared_task(acks_late=True)
 def flush_outbox() -> int:
-    """Queue a send for every email still pending (a safety net run by beat, in case
-    a send was never queued, e.g. the broker was down when the event committed)."""
-    ids = services.pending_outbox_ids()
+    """Run by beat: give back rows whose sending worker died (expired lease), then
+    queue a send for every email that is due (a safety net for sends never queued,
+    e.g. the broker was down when the event committed, or a lost retry)."""
+    outbox.release_expired_leases()
+    ids = outbox.pending_outbox_ids()
     for pk in ids:
         send_outbox_email.delay(pk)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def purge_email_content() -> int:
+    """Run by beat daily: blank the text of emails sent more than
+    OUTBOX_BODY_RETENTION_DAYS ago. Idempotent."""
+    return outbox.purge_old_email_content()
 
 
 @shared_task(acks_late=True)

@@ -11,23 +11,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from labportal.accounts import access
 from labportal.accounts import services as account_services
+from labportal.accounts.access import role_required
+from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Invitation, Organisation, Role, User
-from labportal.accounts.policy import role_required
-from labportal.core import services, startpage
+from labportal.core import health, services, startpage
 from labportal.core.filters import AuditEntryFilter, SkillFilter
 from labportal.core.forms import SkillForm
-from labportal.core.health import health_report
 from labportal.core.models import AuditEntry, Skill
-from labportal.core.pagination import paginate, querystring_without_page
+from labportal.core.pagination import paginate
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The start page: what this role does here, and what to do first."""
     user = request.user
     context: dict[str, object] = {}
-    if user.role in (Role.ADMIN, Role.LAB_LEAD):
+    if access.can_manage_users(user):
         invitations = Invitation.objects.visible_to(user)
         context.update(
             pending_invitations=invitations.pending().count(),
@@ -43,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         Role.LAB_LEAD: "core/home_lab_lead.html",
         Role.DEPARTMENT_STAFF: "core/home_department_staff.html",
         Role.TRAINEE: "core/home_trainee.html",
-    }[user.role]
+    }[Role(user.role)]
     return render(request, template, context)
 
 
@@ -78,16 +79,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, report = health_report()
-    return JsonResponse(
-        {"status": "ok" if healthy else "unhealthy", "checks": report},
-        status=200 if healthy else 503,
-    )
+    """200 unless a check failed (a warning, e.g. failed emails, still answers 200)."""
+    status, results = health.health_report()
+    body: dict[str, object] = {
+        "status": status,
+        "checks": {name: result.state for name, result in results.items()},
+    }
+    if health.may_see_details(request):
+        body["details"] = {name: result.detail for name, result in results.items()}
+    response = JsonResponse(body, status=503 if status == health.FAILED else 200)
+    # Django logs every 5xx answer as an error; a failing check is logged by
+    # health_report when its state changes instead, not at every probe.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 # Skills vocabulary ---------------------------------------------------------
 @login_required
-def skill_list(request: HttpRequest) -> HttpResponse:
+def skill_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = SkillFilter(
         request.GET, queryset=Skill.objects.visible_to(request.user), request=request
     )
@@ -95,13 +104,13 @@ def skill_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/skill_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def skill_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def skill_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     skill = get_object_or_404(Skill.objects.visible_to(request.user), pk=pk) if pk else None
     form = SkillForm(request.POST or None, instance=skill)
     if request.method == "POST" and form.is_valid():
@@ -112,12 +121,12 @@ def skill_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = AuditEntry.objects.visible_to(request.user).select_related("actor")
     filterset = AuditEntryFilter(request.GET, queryset=queryset, request=request)
     page = paginate(request, filterset.qs, per_page=50)
     return render(
         request,
         "core/audit_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )

@@ -3,11 +3,12 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from labportal.accounts import services
 from labportal.accounts.models import Invitation, Role, User
 from labportal.core.models import AuditEntry, OutboxEmail
+from labportal.core.outbox import secret_placeholder
 from tests.accounts.factories import InvitationFactory, UserFactory
 
 
@@ -23,7 +24,10 @@ def test_invite_user_writes_invitation_email_and_audit(admin, department):
     assert invitation.token_hash != token  # only the hash is stored
     email = OutboxEmail.objects.get(key=f"invitation:{invitation.pk}")
     assert email.to == "new.person@example.se"
-    assert services.invitation_url(token) in email.body_text
+    # the link waits apart from the text, which holds a placeholder for it
+    assert token not in email.body_text
+    assert secret_placeholder("url") in email.body_text
+    assert email.secret_values == {"url": services.invitation_url(token)}
     assert "bjudit in dig" in email.body_text or "invited you" in email.body_text
     assert AuditEntry.objects.filter(
         action="invitation.created", object_id=str(invitation.pk)
@@ -59,13 +63,40 @@ def test_invite_existing_account_is_refused(admin, trainee):
         services.invite_user(actor=admin, email=trainee.email.upper(), role=Role.TRAINEE)
 
 
-def test_a_new_invitation_revokes_the_earlier_pending_one(admin):
+def test_a_new_invitation_revokes_the_earlier_pending_one_with_an_audit_row(admin):
     first, first_token = services.invite_user(actor=admin, email="x@example.se", role=Role.TRAINEE)
-    services.invite_user(actor=admin, email="x@example.se", role=Role.TRAINEE)
+    second, _ = services.invite_user(actor=admin, email="x@example.se", role=Role.TRAINEE)
     first.refresh_from_db()
     assert first.revoked_at is not None
     with pytest.raises(ValidationError):
         services.accept_invitation(token=first_token, password="a-long-password-123", full_name="X")
+    audit = AuditEntry.objects.get(action="invitation.revoked", object_id=str(first.pk))
+    assert audit.actor == admin
+    assert audit.details == {"reason": "superseded", "by": second.pk}
+
+
+def test_lab_lead_cannot_replace_an_invitation_only_an_admin_could_make(admin, lab_lead):
+    # given: an admin has invited someone as administrator
+    boss, boss_token = services.invite_user(actor=admin, email="boss@example.se", role=Role.ADMIN)
+
+    # when: a lab lead invites the same address as a trainee
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.invite_user(actor=lab_lead, email="Boss@example.se", role=Role.TRAINEE)
+
+    # then: refused, saying whom to ask; the admin's invitation still works
+    assert "administrator" in error.value.message_dict["email"][0]
+    boss.refresh_from_db()
+    assert boss.is_usable
+    assert Invitation.objects.filter(email="boss@example.se").count() == 1
+    assert not AuditEntry.objects.filter(action="invitation.revoked").exists()
+    services.accept_invitation(token=boss_token, password="a-long-password-123", full_name="B")
+
+
+def test_lab_lead_replaces_a_lab_leads_pending_invitation(admin, lab_lead):
+    first, _ = services.invite_user(actor=admin, email="t@example.se", role=Role.TRAINEE)
+    services.invite_user(actor=lab_lead, email="t@example.se", role=Role.LAB_LEAD)
+    first.refresh_from_db()
+    assert first.revoked_at is not None
 
 
 def test_accept_invitation_creates_verified_account_once(admin, department):
@@ -99,12 +130,31 @@ def test_expired_invitation_cannot_be_accepted(db):
     assert not User.objects.filter(full_name="Late").exists()
 
 
-def test_revoke_invitation(admin):
+def test_revoke_invitation_writes_an_audit_row(admin):
     invitation = InvitationFactory(token="t")
     services.revoke_invitation(actor=admin, invitation=invitation)
     assert Invitation.objects.get(pk=invitation.pk).status == "revoked"
+    audit = AuditEntry.objects.get(action="invitation.revoked", object_id=str(invitation.pk))
+    assert (audit.actor, audit.details) == (admin, {"reason": "revoked"})
     with pytest.raises(ValidationError):
         services.revoke_invitation(actor=admin, invitation=invitation)
+
+
+def test_lab_lead_cannot_revoke_an_admin_invitation(lab_lead):
+    invitation = InvitationFactory(role=Role.ADMIN)
+    with pytest.raises(PermissionDenied):
+        services.revoke_invitation(actor=lab_lead, invitation=invitation)
+    assert Invitation.objects.get(pk=invitation.pk).is_usable
+
+
+def test_revoke_judges_the_invitation_as_stored(admin):
+    # given: the invitation was accepted after the page showing it was loaded
+    invitation = InvitationFactory()
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    # when / then
+    with pytest.raises(ValidationError):
+        services.revoke_invitation(actor=admin, invitation=invitation)
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
 
 
 def test_update_user_refuses_self_demotion(admin):

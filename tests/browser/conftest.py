@@ -1,13 +1,43 @@
-"""Browser fixtures: a Swedish browser, a Content-Security-Policy watch, page audits."""
+"""Browser fixtures and helpers: a Swedish browser, a Content-Security-Policy watch,
+page audits, signing in (with a TOTP code where the role needs one)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
+from tests.accounts.factories import PASSWORD
 from tests.browser.axe import assert_no_axe_violations
+from tests.conftest import totp_code
+
+
+def sv(text: str) -> str:
+    """`text` as the Swedish interface shows it."""
+    with translation.override("sv"):
+        return gettext(text)
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill in and send the login form of the page that shows it."""
+    form = page.locator(f"main form[action='{reverse('account_login')}']")
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+
+
+def sign_in_with_totp(page: Page, user) -> None:
+    """Sign in as a user with TOTP (the test personas' password) up to the start page."""
+    sign_in(page, user.email, PASSWORD)
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_authenticate"))))
+    page.locator("input[name=code]").fill(totp_code(user.totp_secret))
+    page.locator("main form[method=post] button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("core:home")) + "$"))
 
 
 @pytest.fixture(scope="session")

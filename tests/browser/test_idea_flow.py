@@ -6,18 +6,14 @@ outbox exactly once."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from labportal.core.models import OutboxEmail
 from prototypes.models import Idea, IdeaComment, IdeaEvent, IdeaStatus
 from tests.accounts.factories import PASSWORD
-from tests.browser.test_invitation_flow import sign_in, totp_code
+from tests.browser.conftest import sign_in, sign_in_with_totp, sv
 from tests.prototypes.factories import PDF_BYTES
 
 TITLE = "Digital ansökan om parkeringstillstånd"
@@ -26,20 +22,6 @@ QUESTION = "Hur många handläggare arbetar med ansökningarna i dag?"
 ANSWER = "Tre handläggare, ungefär en dag i veckan var."
 
 
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return gettext(text)
-
-
-def sign_in_with_totp(page: Page, user) -> None:
-    sign_in(page, user.email, PASSWORD)
-    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_authenticate"))))
-    page.locator("input[name=code]").fill(totp_code(user.totp_secret))
-    page.locator("main form[method=post] button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(re.escape(reverse("core:home")) + "$"))
-
-
-@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_idea_from_submission_through_question_to_acceptance(
     live_server, page, new_context, csp, audit, department_staff, lab_lead

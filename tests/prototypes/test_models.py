@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F
 
-from prototypes.models import Idea, IdeaStatus
+from prototypes.models import Idea, IdeaEvent, IdeaStatus
 from tests.accounts.factories import UserFactory
 from tests.prototypes.factories import IdeaFactory
 
@@ -115,6 +115,32 @@ def test_idea_is_accepted_for_accepted_statuses_only():
         IdeaStatus.DELIVERED,
         IdeaStatus.EVALUATED,
     }
+
+
+@pytest.mark.parametrize(
+    ("prop", "status"),
+    [
+        ("is_draft", IdeaStatus.DRAFT),
+        ("is_waiting_for_triage", IdeaStatus.SUBMITTED),
+        ("is_waiting_for_answer", IdeaStatus.NEEDS_INFORMATION),
+        ("is_declined", IdeaStatus.DECLINED),
+        ("is_delivered", IdeaStatus.DELIVERED),
+        ("is_archived", IdeaStatus.ARCHIVED),
+    ],
+)
+def test_idea_status_properties_hold_for_their_status_only(prop, status):
+    assert {s for s in IdeaStatus if getattr(Idea(status=s), prop)} == {status}
+
+
+def test_idea_event_is_receipt_only_for_the_submission_of_a_draft():
+    def event(source, target):
+        return IdeaEvent(from_status=source, to_status=target)
+
+    assert event(IdeaStatus.DRAFT, IdeaStatus.SUBMITTED).is_receipt
+    assert not event(IdeaStatus.NEEDS_INFORMATION, IdeaStatus.SUBMITTED).is_receipt
+    assert not event(IdeaStatus.DRAFT, IdeaStatus.ARCHIVED).is_receipt
+    assert event(IdeaStatus.SUBMITTED, IdeaStatus.DECLINED).is_decline
+    assert not event(IdeaStatus.SUBMITTED, IdeaStatus.ACCEPTED).is_decline
 
 
 # Full-text search through the generated search_vector column ----------------------------

@@ -1,7 +1,6 @@
 """The nudges' task path for real: beat's task → Redis → a Celery worker → outbox."""
 
 import importlib
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,18 +13,10 @@ from labportal.celery import app
 from labportal.core.models import OutboxEmail, OutboxStatus
 from prototypes import reminders, tasks
 from prototypes.models import IdeaStatus
+from tests.conftest import wait_for
 from tests.prototypes.factories import IdeaFactory
 
 beat_schedules = importlib.import_module("prototypes.migrations.0003_beat_schedules")
-
-
-def wait_for(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def sent(key):

@@ -3,41 +3,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from labportal.core.models import AuditEntry, OutboxEmail
-from prototypes import services, workflow
+from prototypes import access, workflow
 from prototypes.models import Idea, IdeaEvent, IdeaStatus
+from prototypes.services.status import transition_idea
 from tests.accounts.factories import UserFactory
-from tests.prototypes.factories import IdeaFactory
 
 S = IdeaStatus
-
-
-@pytest.fixture
-def idea_of(department, department_staff):
-    """An idea of the persona's department, written by `department_staff`, in a status."""
-
-    def make(status, **fields):
-        return IdeaFactory(
-            department=department, submitted_by=department_staff, status=status, **fields
-        )
-
-    return make
+OFFERED = [t for t in workflow.TRANSITIONS if t.offered]
 
 
 def actor_for(party, lab_lead, department_staff):
-    return lab_lead if party == workflow.LAB else department_staff
+    return lab_lead if party == access.LAB else department_staff
 
 
 def move(actor, idea, target, note=""):
-    return services.transition_idea(actor=actor, idea=idea, target=target, note=note)
+    return transition_idea(actor=actor, idea=idea, target=target, note=note)
 
 
 # The table ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "transition",
-    workflow.TRANSITIONS,
-    ids=[f"{t.source}->{t.target}-by-{t.by}" for t in workflow.TRANSITIONS],
+    "transition", OFFERED, ids=[f"{t.source}->{t.target}-by-{t.by}" for t in OFFERED]
 )
-def test_transition_idea_allows_every_transition_of_the_table_to_its_party(
+def test_transition_idea_allows_every_offered_transition_of_the_table_to_its_party(
     idea_of, lab_lead, department_staff, transition
 ):
     # given
@@ -60,30 +47,34 @@ def test_transition_idea_allows_every_transition_of_the_table_to_its_party(
     assert audit.actor == actor
     assert audit.object_type == "prototypes.idea"
     assert audit.details == {"source": transition.source, "target": transition.target}
+    # a form prepared before the change is now outdated
+    assert idea.version == 2
+    for stamp in transition.stamps:
+        assert getattr(idea, stamp) is not None, stamp
 
 
 @pytest.mark.parametrize(
     ("source", "target", "party"),
     [
-        (S.DRAFT, S.ACCEPTED, workflow.LAB),
-        (S.DRAFT, S.DELIVERED, workflow.DEPARTMENT),
-        (S.SUBMITTED, S.DELIVERED, workflow.LAB),
-        (S.SUBMITTED, S.PLANNED, workflow.LAB),
-        (S.SUBMITTED, S.SUBMITTED, workflow.LAB),
-        (S.SUBMITTED, S.EVALUATED, workflow.DEPARTMENT),
-        (S.NEEDS_INFORMATION, S.ACCEPTED, workflow.LAB),
-        (S.ACCEPTED, S.IN_PROGRESS, workflow.LAB),
-        (S.ACCEPTED, S.SUBMITTED, workflow.LAB),
-        (S.DECLINED, S.ACCEPTED, workflow.LAB),
-        (S.DECLINED, S.SUBMITTED, workflow.DEPARTMENT),
-        (S.PLANNED, S.DELIVERED, workflow.LAB),
-        (S.IN_PROGRESS, S.ACCEPTED, workflow.LAB),
-        (S.DELIVERED, S.EVALUATED, workflow.LAB),  # only by recording the evaluation
-        (S.DELIVERED, S.EVALUATED, workflow.DEPARTMENT),
-        (S.EVALUATED, S.DELIVERED, workflow.LAB),
-        (S.ARCHIVED, S.SUBMITTED, workflow.LAB),
-        (S.ARCHIVED, S.SUBMITTED, workflow.DEPARTMENT),
-        (S.ARCHIVED, S.DRAFT, workflow.DEPARTMENT),
+        (S.DRAFT, S.ACCEPTED, access.LAB),
+        (S.DRAFT, S.DELIVERED, access.DEPARTMENT),
+        (S.SUBMITTED, S.DELIVERED, access.LAB),
+        (S.SUBMITTED, S.PLANNED, access.LAB),
+        (S.SUBMITTED, S.SUBMITTED, access.LAB),
+        (S.SUBMITTED, S.EVALUATED, access.DEPARTMENT),
+        (S.NEEDS_INFORMATION, S.ACCEPTED, access.LAB),
+        (S.ACCEPTED, S.IN_PROGRESS, access.LAB),
+        (S.ACCEPTED, S.SUBMITTED, access.LAB),
+        (S.DECLINED, S.ACCEPTED, access.LAB),
+        (S.DECLINED, S.SUBMITTED, access.DEPARTMENT),
+        (S.PLANNED, S.DELIVERED, access.LAB),
+        (S.IN_PROGRESS, S.ACCEPTED, access.LAB),
+        (S.DELIVERED, S.EVALUATED, access.LAB),  # only by recording the evaluation
+        (S.DELIVERED, S.EVALUATED, access.DEPARTMENT),
+        (S.EVALUATED, S.DELIVERED, access.LAB),
+        (S.ARCHIVED, S.SUBMITTED, access.LAB),
+        (S.ARCHIVED, S.SUBMITTED, access.DEPARTMENT),
+        (S.ARCHIVED, S.DRAFT, access.DEPARTMENT),
     ],
 )
 def test_transition_idea_refuses_illegal_transitions(
@@ -357,12 +348,14 @@ def test_available_transitions_follow_the_party(idea_of, lab_lead, department_st
     assert targets(department_staff, draft) == [S.SUBMITTED, S.ARCHIVED]
     assert targets(lab_lead, draft) == []
     assert targets(trainee, submitted) == []
+    # a delivered prototype is evaluated on its form, not by a button
+    assert targets(department_staff, idea_of(S.DELIVERED)) == []
 
 
 def test_transitions_table_is_the_documented_state_machine():
     # Pinned explicitly: the parametrized test above follows the table, so a row that
     # disappears or appears must show up here.
-    lab, department = workflow.LAB, workflow.DEPARTMENT
+    lab, department = access.LAB, access.DEPARTMENT
     archivable = [S.SUBMITTED, S.NEEDS_INFORMATION, S.ACCEPTED, S.DECLINED, S.PLANNED]
     archivable += [S.IN_PROGRESS, S.DELIVERED, S.EVALUATED]
     expected = {
@@ -376,6 +369,7 @@ def test_transitions_table_is_the_documented_state_machine():
         (S.PLANNED, S.IN_PROGRESS, lab),
         (S.IN_PROGRESS, S.DELIVERED, lab),
         (S.DRAFT, S.ARCHIVED, department),
+        (S.DELIVERED, S.EVALUATED, department),
         *((source, S.ARCHIVED, lab) for source in archivable),
     }
     assert {(t.source, t.target, t.by) for t in workflow.TRANSITIONS} == expected
@@ -383,6 +377,36 @@ def test_transitions_table_is_the_documented_state_machine():
         (S.SUBMITTED, S.NEEDS_INFORMATION),
         (S.SUBMITTED, S.DECLINED),
     }
+    # the evaluation is no button: only recording an evaluation makes it
+    assert {(t.source, t.target, t.by) for t in workflow.TRANSITIONS if not t.offered} == {
+        (S.DELIVERED, S.EVALUATED, department)
+    }
+
+
+def test_transitions_table_declares_timestamps_requirements_and_warnings():
+    rows = {(t.source, t.target, t.by): t for t in workflow.TRANSITIONS}
+    lab, department = access.LAB, access.DEPARTMENT
+    stamped = {key: row.stamps for key, row in rows.items() if row.stamps}
+    assert stamped == {
+        (S.DRAFT, S.SUBMITTED, department): ("submitted_at",),
+        (S.SUBMITTED, S.NEEDS_INFORMATION, lab): ("triaged_at",),
+        (S.SUBMITTED, S.ACCEPTED, lab): ("triaged_at", "decided_at"),
+        (S.SUBMITTED, S.DECLINED, lab): ("triaged_at", "decided_at"),
+        (S.SUBMITTED, S.ARCHIVED, lab): ("triaged_at",),
+        (S.IN_PROGRESS, S.DELIVERED, lab): ("delivered_at",),
+    }
+    assert {key for key, row in rows.items() if row.required_fields} == {
+        (S.DRAFT, S.SUBMITTED, department)
+    }
+    assert rows[S.DRAFT, S.SUBMITTED, department].required_fields == workflow.REQUIRED_TO_SUBMIT
+    assert {key: row.note_field for key, row in rows.items() if row.note_field} == {
+        (S.SUBMITTED, S.DECLINED, lab): "decline_reason"
+    }
+    assert {row.target for row in rows.values() if row.is_destructive} == {
+        S.DECLINED,
+        S.ARCHIVED,
+    }
+    assert all(row.note_missing for row in rows.values() if row.note_required)
 
 
 def test_transitions_never_lead_to_draft_or_from_archived():

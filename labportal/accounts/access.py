@@ -1,4 +1,6 @@
-"""Who may do what: the one place that answers it.
+"""Who may do what with accounts, organisations, skills and the audit log, and
+`role_required` for every app's views. Each app answers for its own objects in
+its `access.py` (ideas: `prototypes.access`).
 
 Views ask these functions (through `role_required` or directly) and read data
 through the models' `visible_to(user)` querysets; nothing is protected by
@@ -19,8 +21,6 @@ from labportal.accounts.models import Role
 
 Anyone = Any  # a User or AnonymousUser
 
-ALL_ROLES = tuple(Role)
-
 
 def has_role(user: Anyone, *roles: str) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role in roles)
@@ -36,14 +36,6 @@ def can_manage_organisations(user: Anyone) -> bool:
 
 def can_manage_skills(user: Anyone) -> bool:
     return has_role(user, Role.ADMIN)
-
-
-# The lab and department staff work with ideas; which ones is `Idea.visible_to`'s answer.
-IDEA_READER_ROLES = (Role.ADMIN, Role.LAB_LEAD, Role.DEPARTMENT_STAFF)
-
-
-def can_read_ideas(user: Anyone) -> bool:
-    return has_role(user, *IDEA_READER_ROLES)
 
 
 def can_view_audit_log(user: Anyone) -> bool:

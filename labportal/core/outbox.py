@@ -1,0 +1,356 @@
+"""The email outbox: an email is written with the event that causes it and sent by a
+worker, at most once per claim, without ever keeping a usable sign-in link.
+
+A row moves pending → sending → sent, or → failed when the mail server refuses it
+for good or after OUTBOX_MAX_ATTEMPTS tries. A temporary refusal sends it back to
+pending with a later `next_attempt_at` (exponential backoff). A row whose worker
+died while sending is taken up again once its lease (OUTBOX_SENDING_LEASE_SECONDS)
+has expired.
+
+One window is left: the mail server accepted the message but the connection
+broke before the row was marked sent. The row then looks unsent and is sent
+again after its lease, so the recipient may get a second copy; never none.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Least
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from labportal.core.models import OutboxEmail, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+# `attempts` is a PositiveSmallIntegerField: the counter stops here instead of overflowing.
+ATTEMPTS_CAP = 32767
+# Backoff stays below Redis' visibility timeout (one hour), after which a waiting
+# retry message would be handed to a second worker.
+RETRY_DELAY_CAP = timedelta(minutes=30)
+# Shorter secrets (e.g. a six-digit code) could occur in a body by chance.
+CHECKED_SECRET_LENGTH = 8
+
+
+def secret_placeholder(name: str) -> str:
+    """What a template shows in place of the secret `name` (e.g. a sign-in link).
+
+    Only characters that HTML escaping and line wrapping leave alone, so the
+    sender finds it again in both bodies."""
+    return f"[secret:{name}]"
+
+
+# Queueing ----------------------------------------------------------------------
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    secrets: dict[str, str] | None = None,
+) -> OutboxEmail:
+    """Render `templates/emails/<template>_{subject,body}.txt` (and `_body.html` if
+    present) in the recipient's language and put it in the outbox under `key`.
+
+    `secrets` are context values that must not stay in the database (sign-in
+    links): the templates see a placeholder for each, and the sender puts the
+    value in at send time and then forgets it.
+
+    Idempotent: a second call with the same key returns the first row and sends
+    nothing new. The send task is queued only after the surrounding transaction
+    commits, so a rolled-back event never sends mail.
+    """
+    existing = OutboxEmail.objects.filter(key=key).first()
+    if existing:
+        return existing
+    secrets = _clean_secrets(secrets)
+    context = {
+        "site_url": settings.SITE_URL,
+        **context,
+        **{name: secret_placeholder(name) for name in secrets},
+    }
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject: str = render_to_string(f"emails/{template}_subject.txt", context)
+        body_text: str = render_to_string(f"emails/{template}_body.txt", context)
+        body_html: str
+        try:
+            body_html = render_to_string(f"emails/{template}_body.html", context)
+        except TemplateDoesNotExist:
+            body_html = ""
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return _add_to_outbox(
+        key=key, to=to, subject=subject, body_text=body_text, body_html=body_html, secrets=secrets
+    )
+
+
+def queue_rendered_email(
+    *, key: str, message: EmailMessage, secrets: dict[str, str] | None = None
+) -> OutboxEmail:
+    """Put an already rendered message (e.g. allauth's password reset) in the outbox.
+
+    The caller rendered it with `secret_placeholder(name)` for every name in `secrets`."""
+    body_html = next(
+        (
+            body
+            for body, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
+        "",
+    )
+    return _add_to_outbox(
+        key=key,
+        to=message.to[0],
+        subject=str(message.subject),
+        body_text=str(message.body),
+        body_html=body_html,
+        secrets=_clean_secrets(secrets),
+    )
+
+
+def _clean_secrets(secrets: dict[str, str] | None) -> dict[str, str]:
+    return {name: str(value) for name, value in (secrets or {}).items() if value}
+
+
+def _add_to_outbox(
+    *, key: str, to: str, subject: str, body_text: str, body_html: str, secrets: dict[str, str]
+) -> OutboxEmail:
+    for name, value in secrets.items():
+        if len(value) >= CHECKED_SECRET_LENGTH and any(
+            value in part or escape(value) in part for part in (subject, body_text, body_html)
+        ):
+            # A template printed the secret some other way than through its name.
+            raise ValueError(f"The email {key!r} would store the secret {name!r} in its text.")
+    try:
+        with transaction.atomic():
+            email = OutboxEmail.objects.create(
+                key=key,
+                to=to,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                secret_values=secrets,
+            )
+    except IntegrityError:
+        # A concurrent caller queued the same event first; theirs is the one email.
+        return OutboxEmail.objects.get(key=key)
+
+    transaction.on_commit(partial(_enqueue_send, email.pk))
+    return email
+
+
+def _enqueue_send(pk: int) -> None:
+    from labportal.core.tasks import send_outbox_email
+
+    try:
+        send_outbox_email.delay(pk)
+    except Exception:
+        # The event is committed and the email is in the outbox; the beat-driven
+        # flush sends it when the broker is back. The user's request must not fail.
+        logger.exception("Could not queue outbox email %s; the periodic flush will send it", pk)
+
+
+# Sending -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery call did: "sent", "skipped" (not ours to send now),
+    "retry" (temporary error; try again in `retry_in` seconds) or "failed"."""
+
+    outcome: str
+    retry_in: float | None = None
+
+
+def deliver_outbox_email(pk: int) -> Delivery:
+    """Send one outbox email if it is due; safe to call any number of times.
+
+    The row is claimed with a conditional update (pending and due → sending,
+    stamped with `claimed_at`), so two workers cannot both send it while the
+    lease lasts. Success marks it sent and empties its secrets in one UPDATE.
+    A permanent refusal (SMTP 5xx) marks it failed; a temporary one (4xx,
+    connection errors, timeouts) schedules the next attempt with exponential
+    backoff, until OUTBOX_MAX_ATTEMPTS attempts have been made.
+    """
+    now = timezone.now()
+    claimed = (
+        OutboxEmail.objects.filter(pk=pk, status=OutboxStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            next_attempt_at=None,
+            attempts=Least(F("attempts") + 1, Value(ATTEMPTS_CAP)),
+        )
+    )
+    if not claimed:
+        return Delivery("skipped")
+    email = OutboxEmail.objects.get(pk=pk)
+    try:
+        _message(email).send()
+    except Exception as exc:
+        # Only while the row is still ours: after an expired lease another worker has it.
+        ours = OutboxEmail.objects.filter(pk=pk, status=OutboxStatus.SENDING, claimed_at=now)
+        return _record_failure(email, ours, exc)
+    # Unconditional on the claim: the message has left, so the row must say so even if
+    # our lease expired meanwhile; that stops a further copy rather than causing one.
+    marked = (
+        OutboxEmail.objects.filter(pk=pk)
+        .exclude(status=OutboxStatus.SENT)
+        .update(
+            status=OutboxStatus.SENT,
+            sent_at=timezone.now(),
+            claimed_at=None,
+            last_error="",
+            secret_values={},
+        )
+    )
+    if not marked:
+        logger.warning("Outbox email %s was sent a second time after its lease expired", pk)
+    return Delivery("sent")
+
+
+def _message(email: OutboxEmail) -> EmailMultiAlternatives:
+    body_text, body_html = email.body_text, email.body_html
+    for name, value in email.secret_values.items():
+        body_text = body_text.replace(secret_placeholder(name), value)
+        # The placeholder stands where the template printed an autoescaped value.
+        body_html = body_html.replace(secret_placeholder(name), escape(value))
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"X-LabPortal-Event": email.key},
+    )
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
+    return message
+
+
+def is_permanent_error(exc: BaseException) -> bool:
+    """Will the mail server refuse this email again, whatever we do? (SMTP 5xx)
+
+    A refused login (535) is our configuration, not this email: it is retried like
+    a temporary error, so fixing EMAIL_URL lets the waiting emails through."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in exc.recipients.values()]
+        return not codes or any(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait before attempt `attempts + 1`: the base, doubled per attempt, capped."""
+    base = timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS)
+    return min(base * 2 ** min(max(attempts - 1, 0), 16), RETRY_DELAY_CAP)
+
+
+def _record_failure(email: OutboxEmail, ours: QuerySet, exc: Exception) -> Delivery:
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    if is_permanent_error(exc) or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        ours.update(status=OutboxStatus.FAILED, claimed_at=None, last_error=error)
+        logger.warning(
+            "Outbox email %s failed after %s attempts: %s", email.pk, email.attempts, error
+        )
+        return Delivery("failed")
+    delay = retry_delay(email.attempts)
+    ours.update(
+        status=OutboxStatus.PENDING,
+        claimed_at=None,
+        next_attempt_at=timezone.now() + delay,
+        last_error=error,
+    )
+    logger.info("Outbox email %s will be tried again in %s: %s", email.pk, delay, error)
+    return Delivery("retry", retry_in=delay.total_seconds())
+
+
+# Periodic upkeep -----------------------------------------------------------------
+def release_expired_leases() -> int:
+    """Give back rows left in "sending" by a worker that died (lease expired): to
+    pending, or to failed when they have used all their attempts. Returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    expired = OutboxEmail.objects.filter(status=OutboxStatus.SENDING).filter(
+        Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True)
+    )
+    error = "The worker stopped while sending (its lease expired)."
+    failed = expired.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=OutboxStatus.FAILED, claimed_at=None, last_error=error
+    )
+    released = expired.update(
+        status=OutboxStatus.PENDING, claimed_at=None, next_attempt_at=None, last_error=error
+    )
+    if failed or released:
+        logger.warning("Outbox: %s expired sending leases released, %s failed", released, failed)
+    return failed + released
+
+
+def pending_outbox_ids(limit: int = 500) -> list[int]:
+    """The pending emails that are due now, oldest first."""
+    return list(
+        OutboxEmail.objects.filter(status=OutboxStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def purge_old_email_content() -> int:
+    """Blank the bodies (and any secrets) of emails sent, or failed, more than
+    OUTBOX_BODY_RETENTION_DAYS ago; the row stays as the record that an email went
+    out. Idempotent. Returns how many rows were purged."""
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_BODY_RETENTION_DAYS)
+    return (
+        OutboxEmail.objects.filter(purged_at__isnull=True)
+        .filter(
+            Q(status=OutboxStatus.SENT, sent_at__lt=cutoff)
+            | Q(status=OutboxStatus.FAILED, created_at__lt=cutoff)
+        )
+        .update(body_text="", body_html="", secret_values={}, purged_at=now)
+    )
+
+
+def failed_email_count() -> int:
+    """Failed emails an administrator can still send again."""
+    return OutboxEmail.objects.filter(status=OutboxStatus.FAILED, purged_at__isnull=True).count()
+
+
+@transaction.atomic
+def send_again(*, actor: Any, emails: QuerySet[OutboxEmail]) -> int:
+    """Put failed emails back in the queue with a fresh set of attempts (admins only).
+
+    Emails whose content was purged are skipped. Each one resent writes an audit
+    row. Returns how many were queued."""
+    from labportal.accounts.access import has_role
+    from labportal.accounts.models import Role
+    from labportal.core.services import record_audit
+
+    if not has_role(actor, Role.ADMIN):
+        raise PermissionDenied
+    rows = list(
+        OutboxEmail.objects.select_for_update()
+        .filter(pk__in=emails.values("pk"), status=OutboxStatus.FAILED, purged_at__isnull=True)
+        .order_by("pk")
+    )
+    for email in rows:
+        record_audit(actor, "outbox.sent_again", email, to=email.to, last_error=email.last_error)
+        transaction.on_commit(partial(_enqueue_send, email.pk))
+    OutboxEmail.objects.filter(pk__in=[email.pk for email in rows]).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+    )
+    return len(rows)

@@ -1,0 +1,46 @@
+"""The menu: each app contributes its entries (`labportal.core.nav`); the menu shows
+them in one order, to those who may follow them."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from labportal.core import nav
+from tests.conftest import english
+
+START = ("Start", reverse("core:home"))
+IDEAS = ("Ideas", reverse("prototypes:list"))
+PEOPLE = ("People", reverse("accounts:user_list"))
+INVITATIONS = ("Invitations", reverse("accounts:invitation_list"))
+ORGANISATIONS = ("Organisations", reverse("accounts:organisation_list"))
+SKILLS = ("Skills", reverse("core:skill_list"))
+AUDIT_LOG = ("Audit log", reverse("core:audit_list"))
+
+
+@pytest.mark.parametrize(
+    ("persona", "menu"),
+    [
+        ("admin", [START, IDEAS, PEOPLE, INVITATIONS, ORGANISATIONS, SKILLS, AUDIT_LOG]),
+        ("lab_lead", [START, IDEAS, PEOPLE, INVITATIONS, SKILLS]),
+        ("department_staff", [START, IDEAS, SKILLS]),
+        ("trainee", [START, SKILLS]),
+    ],
+)
+def test_menu_lists_each_apps_entries_in_order_for_the_persona(request, persona, menu):
+    response = english(request.getfixturevalue(persona)).get(reverse("core:home"))
+
+    items = response.context["nav_items"]
+    assert [(str(item["label"]), item["url"]) for item in items] == menu
+    assert [item["current"] for item in items] == [True] + [False] * (len(menu) - 1)
+
+
+def test_menu_marks_the_section_of_the_current_page(department_staff):
+    response = english(department_staff).get(reverse("prototypes:create"))
+
+    current = [str(item["label"]) for item in response.context["nav_items"] if item["current"]]
+    assert current == ["Ideas"]
+
+
+def test_menu_is_empty_for_anonymous_visitors(db):
+    assert nav.entries_for(AnonymousUser()) == []
+    assert nav.entries_for(None) == []
