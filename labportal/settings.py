@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
+from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -303,6 +304,8 @@ STORAGES = {
 }
 
 # Forms and UI --------------------------------------------------------------
+# Bootstrap names the error alert "danger"; templates then use the tag as it is.
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)

@@ -104,7 +104,11 @@ def skill_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "core/skill_list.html",
-        {"filter": filterset, "page": page},
+        {
+            "filter": filterset,
+            "page": page,
+            "can_manage": access.can_manage_skills(request.user),
+        },
     )
 
 
