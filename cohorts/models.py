@@ -7,6 +7,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -50,6 +51,19 @@ class Cohort(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="led_cohorts",
     )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisors"),
+        blank=True,
+        related_name="supervised_cohorts",
+        help_text=_("They see and comment on the progress logs of this cohort's trainees."),
+    )
+    education_target_percent = models.PositiveSmallIntegerField(
+        _("target share of education (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Trainees' weeks below this share of education are marked."),
+    )
 
     objects = CohortQuerySet.as_manager()
 
@@ -85,6 +99,16 @@ class Enrolment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="enrolments",
     )
+    # Empty: the cohort's own dates (a trainee who joins late or leaves early has theirs).
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisors"),
+        blank=True,
+        related_name="supervised_enrolments",
+        help_text=_("Supervisors of this trainee only, besides the cohort's."),
+    )
 
     class Meta:
         ordering = ["cohort", "trainee__full_name"]
@@ -96,3 +120,11 @@ class Enrolment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.trainee}, {self.cohort}"
+
+    @property
+    def start(self) -> datetime.date:
+        return self.starts_on or self.cohort.starts_on
+
+    @property
+    def end(self) -> datetime.date:
+        return self.ends_on or self.cohort.ends_on

@@ -47,7 +47,7 @@ def invitable_roles(user: Anyone) -> list[Role]:
     if has_role(user, Role.ADMIN):
         return list(Role)
     if has_role(user, Role.LAB_LEAD):
-        return [Role.LAB_LEAD, Role.DEPARTMENT_STAFF, Role.TRAINEE]
+        return [Role.LAB_LEAD, Role.DEPARTMENT_STAFF, Role.TRAINEE, Role.SUPERVISOR]
     return []
 
 

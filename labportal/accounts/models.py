@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     LAB_LEAD = "lab_lead", _("Lab lead")
     DEPARTMENT_STAFF = "department_staff", _("Department staff")
     TRAINEE = "trainee", _("Trainee")
+    # A person of the lab or of a partner organisation named on a cohort or an
+    # enrolment: sees and comments on those trainees' progress logs, nothing else.
+    SUPERVISOR = "supervisor", _("Supervisor")
 
 
 PRIVILEGED_ROLES = frozenset({Role.ADMIN, Role.LAB_LEAD})

@@ -44,6 +44,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         Role.LAB_LEAD: "core/home_lab_lead.html",
         Role.DEPARTMENT_STAFF: "core/home_department_staff.html",
         Role.TRAINEE: "core/home_trainee.html",
+        Role.SUPERVISOR: "core/home_supervisor.html",
     }[Role(user.role)]
     return render(request, template, context)
 

@@ -1,0 +1,167 @@
+"""Who may see and do what with a trainee's journey: the app's one door.
+
+Views, services, filters, tasks and start-page panels ask these functions; nothing
+is protected by hiding a link. Invariants:
+
+- The LAB (admins and lab leads) sees every trainee's profile, competence, logs and
+  milestones, validates skills, comments on logs and manages milestones.
+- A TRAINEE sees and writes their own profile, self-assessment and logs, and sees
+  their own milestones and summary; nobody else's.
+- A SUPERVISOR (handledare) is a person named on a cohort or an enrolment
+  (`Cohort.supervisors`, `Enrolment.supervisors`). Whatever their role, they see and
+  comment on the progress logs of those trainees, and nothing else about people.
+  The relation is read through the reverse names of the string foreign keys, so
+  this module never imports `cohorts`.
+- Department staff never see logs or competence.
+- Every rule is false for anonymous and inactive users. What a user may not see
+  answers 404 (`get_*_for_user`), so the existence of another trainee's record is
+  not revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from labportal.accounts.models import Role, User
+from trainees.models import Milestone, ProgressLog, SkillRecord, TraineeProfile
+
+Anyone = Any  # a User or AnonymousUser
+
+LAB_ROLES = (Role.ADMIN, Role.LAB_LEAD)
+
+
+def _is_active(user: Anyone) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_lab(user: Anyone) -> bool:
+    return _is_active(user) and user.role in LAB_ROLES
+
+
+def is_trainee(user: Anyone) -> bool:
+    return _is_active(user) and user.role == Role.TRAINEE
+
+
+def _supervised_by(user: Anyone) -> Q:
+    """Trainees (users) with an enrolment on which `user` is named as supervisor."""
+    return Q(enrolments__cohort__supervisors=user) | Q(enrolments__supervisors=user)
+
+
+# Querysets ------------------------------------------------------------------------------
+def trainees_visible_to(user: Anyone) -> QuerySet[User]:
+    """Trainees whose progress logs `user` may read (the lab all, a supervisor theirs,
+    a trainee themselves)."""
+    trainees: QuerySet[User] = User.objects.filter(role=Role.TRAINEE)
+    if not _is_active(user):
+        return trainees.none()
+    if is_lab(user):
+        return trainees
+    if user.role == Role.TRAINEE:
+        return trainees.filter(pk=user.pk)
+    supervised = trainees.filter(_supervised_by(user)).values("pk")
+    return trainees.filter(pk__in=supervised)
+
+
+def logs_visible_to(user: Anyone) -> QuerySet[ProgressLog]:
+    if not _is_active(user):
+        return ProgressLog.objects.none()
+    if is_lab(user):
+        return ProgressLog.objects.all()
+    return ProgressLog.objects.filter(trainee__in=trainees_visible_to(user).values("pk"))
+
+
+def profiles_visible_to(user: Anyone) -> QuerySet[TraineeProfile]:
+    """Profiles and competence are for the lab and the trainee: not for supervisors."""
+    if is_lab(user):
+        return TraineeProfile.objects.all()
+    if is_trainee(user):
+        return TraineeProfile.objects.filter(user=user)
+    return TraineeProfile.objects.none()
+
+
+def skill_records_visible_to(user: Anyone) -> QuerySet[SkillRecord]:
+    if is_lab(user):
+        return SkillRecord.objects.all()
+    if is_trainee(user):
+        return SkillRecord.objects.filter(trainee=user)
+    return SkillRecord.objects.none()
+
+
+def milestones_visible_to(user: Anyone) -> QuerySet[Milestone]:
+    if is_lab(user):
+        return Milestone.objects.all()
+    if is_trainee(user):
+        return Milestone.objects.filter(trainee=user)
+    return Milestone.objects.none()
+
+
+# Rules ----------------------------------------------------------------------------------
+def can_see_journey(user: Anyone, trainee: User) -> bool:
+    """Profile, competence, milestones and summary of `trainee`."""
+    return is_lab(user) or (is_trainee(user) and user.pk == trainee.pk)
+
+
+def can_edit_own_profile(user: Anyone, trainee: User) -> bool:
+    """Background, wishes and the self-assessment are the trainee's own words."""
+    return is_trainee(user) and user.pk == trainee.pk
+
+
+def can_validate(user: Anyone, trainee: User) -> bool:
+    return is_lab(user) and trainee.role == Role.TRAINEE
+
+
+def can_set_reference_contact(user: Anyone) -> bool:
+    return is_lab(user)
+
+
+def can_write_log(user: Anyone, trainee: User) -> bool:
+    return is_trainee(user) and user.pk == trainee.pk
+
+
+def can_read_log(user: Anyone, log: ProgressLog) -> bool:
+    return logs_visible_to(user).filter(pk=log.pk).exists()
+
+
+def can_comment_log(user: Anyone, log: ProgressLog) -> bool:
+    """The lab and the trainee's supervisors; the trainee reads the comments."""
+    if is_lab(user):
+        return True
+    if not _is_active(user) or user.pk == log.trainee_id:
+        return False
+    return trainees_visible_to(user).filter(pk=log.trainee_id).exists()
+
+
+def can_manage_milestones(user: Anyone) -> bool:
+    return is_lab(user)
+
+
+def can_mark_milestone(user: Anyone, milestone: Milestone) -> bool:
+    """The lab, and the trainee for their own (e.g. "profile on a job site")."""
+    return is_lab(user) or (is_trainee(user) and user.pk == milestone.trainee_id)
+
+
+def can_view_cohort_progress(user: Anyone) -> bool:
+    return is_lab(user)
+
+
+# Fetching for a user ----------------------------------------------------------------------
+def get_trainee_for_user(user: Anyone, pk: int) -> User:
+    """A trainee whose journey (profile, competence, milestones) `user` may see, or 404."""
+    trainee: User = get_object_or_404(User.objects.filter(role=Role.TRAINEE), pk=pk)
+    if not can_see_journey(user, trainee):
+        raise Http404
+    return trainee
+
+
+def get_log_for_user(user: Anyone, pk: int) -> ProgressLog:
+    return get_object_or_404(
+        logs_visible_to(user).select_related("trainee", "enrolment__cohort"), pk=pk
+    )
+
+
+def get_milestone_for_user(user: Anyone, pk: int) -> Milestone:
+    return get_object_or_404(milestones_visible_to(user).select_related("trainee", "type"), pk=pk)
