@@ -36,6 +36,12 @@ ENV PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=labportal.settings \
     ENVIRONMENT=production
 
+# WeasyPrint (PDF summaries and reports) draws text with Pango; DejaVu has å, ä, ö.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 labportal \
     && useradd --system --uid 10001 --gid labportal --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin labportal

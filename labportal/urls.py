@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("labportal.accounts.urls")),
     path("", include("labportal.core.urls")),
     path("", include("prototypes.urls")),
+    path("", include("trainees.urls")),
 ]
 
 if settings.DEBUG:

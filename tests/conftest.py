@@ -3,6 +3,7 @@ Redis and waiting for what it does, Chromium for Playwright."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 import uuid
@@ -12,6 +13,7 @@ import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
+from django.utils import timezone
 
 from tests.accounts.factories import (
     DepartmentFactory,
@@ -92,6 +94,30 @@ def department_staff(db, department):
 @pytest.fixture
 def trainee(db):
     return UserFactory(role="trainee", full_name="Tim Trainee")
+
+
+@pytest.fixture
+def enrolment(db, trainee):
+    """The `trainee` persona enrolled in a running cohort (started 20 weeks ago)."""
+    from tests.cohorts.factories import CohortFactory, EnrolmentFactory
+
+    start = timezone.localdate() - datetime.timedelta(weeks=20)
+    cohort = CohortFactory(starts_on=start, ends_on=start + datetime.timedelta(weeks=40))
+    return EnrolmentFactory(cohort=cohort, trainee=trainee)
+
+
+@pytest.fixture
+def supervisor(db, enrolment):
+    """A partner's supervisor named on the `trainee` persona's cohort."""
+    person = UserFactory(role="supervisor", full_name="Sara Handledare")
+    enrolment.cohort.supervisors.add(person)
+    return person
+
+
+@pytest.fixture
+def other_trainee(db):
+    """A trainee the `supervisor` persona does not supervise."""
+    return UserFactory(role="trainee", full_name="Olle Annan")
 
 
 @pytest.fixture
