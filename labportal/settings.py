@@ -318,6 +318,16 @@ IDEA_ATTACHMENT_MAX_MB = env.int("IDEA_ATTACHMENT_MAX_MB", default=10)
 IDEA_TRIAGE_REMINDER_DAYS = env.int("IDEA_TRIAGE_REMINDER_DAYS", default=7)
 EVALUATION_REMINDER_DAYS = env.int("EVALUATION_REMINDER_DAYS", default=30)
 
+# Trainees -------------------------------------------------------------------
+# Milestones due within this many days are shown as "due soon" on the cohort progress page.
+MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=14)
+# The lab lead's Monday digest is sent only when there is something to report, unless true.
+LEAD_DIGEST_WHEN_QUIET = env.bool("LEAD_DIGEST_WHEN_QUIET", default=False)
+# A week's share of education (%) a trainee aims for when their cohort names none.
+TRAINEE_EDUCATION_TARGET_PERCENT = env.int("TRAINEE_EDUCATION_TARGET_PERCENT", default=20)
+if not 0 <= TRAINEE_EDUCATION_TARGET_PERCENT <= 100:
+    raise ImproperlyConfigured("TRAINEE_EDUCATION_TARGET_PERCENT must be between 0 and 100.")
+
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("labportal.core.urls")),
     path("", include("prototypes.urls")),
     path("", include("trainees.urls")),
+    path("", include("cohorts.urls")),
 ]
 
 if settings.DEBUG:

@@ -165,3 +165,89 @@ def get_log_for_user(user: Anyone, pk: int) -> ProgressLog:
 
 def get_milestone_for_user(user: Anyone, pk: int) -> Milestone:
     return get_object_or_404(milestones_visible_to(user).select_related("trainee", "type"), pk=pk)
+
+
+# Milestones (t3) ----------------------------------------------------------------------------
+MILESTONE_LAB = "lab"
+MILESTONE_TRAINEE = "trainee"
+
+
+def milestone_party(user: Anyone, milestone: Milestone) -> str | None:
+    """Who `user` is to `milestone` in the status table of `trainees.services.milestones`:
+    the lab, the trainee it belongs to, or nobody (None)."""
+    if is_lab(user):
+        return MILESTONE_LAB
+    if is_trainee(user) and user.pk == milestone.trainee_id:
+        return MILESTONE_TRAINEE
+    return None
+
+
+def can_manage_milestone_types(user: Anyone) -> bool:
+    """The lab adds its own kinds of milestones besides the six seeded ones."""
+    return is_lab(user)
+
+
+# Competence (t1) ------------------------------------------------------------------------
+def can_list_trainees(user: Anyone) -> bool:
+    """The lab's list of trainees and their competence."""
+    return is_lab(user)
+
+
+def can_edit_skill(user: Anyone, record: SkillRecord) -> bool:
+    """The self-assessment and its evidence are the trainee's own words."""
+    return is_trainee(user) and user.pk == record.trainee_id
+
+
+def can_remove_skill(user: Anyone, record: SkillRecord) -> bool:
+    """The trainee removes their own skill until the lab has validated it: removing it
+    then would silently take away a validated level."""
+    return can_edit_skill(user, record) and not record.is_validated
+
+
+def can_validate_skill(user: Anyone, record: SkillRecord) -> bool:
+    return can_validate(user, record.trainee)
+
+
+def reference_contacts() -> QuerySet[User]:
+    """Who may be named as a trainee's reference contact: the lab's active people."""
+    people: QuerySet[User] = User.objects.filter(role__in=LAB_ROLES, is_active=True)
+    return people
+
+
+def get_skill_record_for_user(user: Anyone, pk: int) -> SkillRecord:
+    """A skill record of a competence profile `user` may see (the lab, its trainee), or 404."""
+    return get_object_or_404(
+        skill_records_visible_to(user).select_related("trainee", "skill", "validated_by"), pk=pk
+    )
+
+
+# Logs (t2) ------------------------------------------------------------------------------
+def can_edit_log(user: Anyone, log: ProgressLog) -> bool:
+    """A week's log is the trainee's own words: only they change it."""
+    return can_write_log(user, log.trainee)
+
+
+def is_supervisor_role(user: Anyone) -> bool:
+    """Has the supervisor role (cheap, for the menu). People of other roles named on a
+    cohort or an enrolment are supervisors too: `supervised_trainees` finds theirs."""
+    return _is_active(user) and user.role == Role.SUPERVISOR
+
+
+def supervised_trainees(user: Anyone) -> QuerySet[User]:
+    """The trainees `user` follows as a supervisor; none for the lab (it sees all
+    trainees through the cohort pages) and for trainees."""
+    if is_lab(user) or is_trainee(user):
+        nobody: QuerySet[User] = User.objects.none()
+        return nobody
+    return trainees_visible_to(user)
+
+
+def can_pick_log_trainee(user: Anyone) -> bool:
+    """The lab and supervisors choose whose logs to read; a trainee reads only their own."""
+    return is_lab(user) or supervised_trainees(user).exists()
+
+
+def get_log_trainee_for_user(user: Anyone, pk: int) -> User:
+    """A trainee whose progress logs `user` may read, or 404."""
+    trainee: User = get_object_or_404(trainees_visible_to(user), pk=pk)
+    return trainee

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cohorts import views
+
+app_name = "cohorts"
+
+urlpatterns = [
+    path("cohorts/", views.cohort_list, name="list"),
+    path("cohorts/<int:pk>/progress/", views.cohort_progress, name="progress"),
+]

@@ -1,0 +1,50 @@
+"""Cohort pages: the list of cohorts and each cohort's progress page (the lab only)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from cohorts.filters import ProgressFilter
+from cohorts.models import Cohort
+from cohorts.progress import cohort_list as cohorts_with_counts
+from cohorts.progress import progress_rows
+from labportal.accounts.http import AuthenticatedHttpRequest
+from labportal.core.pagination import paginate
+from trainees import access as trainee_access
+
+
+def _require_lab(request: AuthenticatedHttpRequest) -> None:
+    if not trainee_access.can_view_cohort_progress(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_lab(request)
+    page = paginate(request, cohorts_with_counts(timezone.localdate()))
+    return render(request, "cohorts/cohort_list.html", {"page": page})
+
+
+@login_required
+def cohort_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Each enrolled trainee's logs, hours, blockers and milestones, computed in one
+    query (see `cohorts.progress`), filtered, sorted and paged by the database."""
+    _require_lab(request)
+    cohort = get_object_or_404(Cohort, pk=pk)
+    today = timezone.localdate()
+    filterset = ProgressFilter(request.GET, queryset=progress_rows(cohort, today), request=request)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "cohorts/cohort_progress.html",
+        {
+            "cohort": cohort,
+            "filter": filterset,
+            "page": page,
+            "is_running": cohort.starts_on <= today <= cohort.ends_on,
+        },
+    )
