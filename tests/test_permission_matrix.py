@@ -40,11 +40,13 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cohorts.models import Cohort, Enrolment
 from labportal.accounts.models import Department, Invitation, Organisation, User
 from labportal.core.models import Skill
 from prototypes.models import (
@@ -60,8 +62,33 @@ from prototypes.models import (
     Urgency,
 )
 from tests.accounts.factories import DepartmentFactory, InvitationFactory, UserFactory, give_totp
+from tests.cohorts.factories import CohortFactory, EnrolmentFactory
 from tests.core.factories import SkillFactory
-from tests.prototypes.factories import IdeaAttachmentFactory, IdeaFactory
+from tests.prototypes.factories import PDF_BYTES, IdeaAttachmentFactory, IdeaFactory
+from tests.trainees.factories import (
+    MilestoneFactory,
+    MilestoneTypeFactory,
+    ProgressLogFactory,
+    SkillRecordFactory,
+    TraineeProfileFactory,
+    last_monday,
+)
+from trainees.access import trainees_visible_to
+from trainees.log_figures import enrolment_covering, enrolments_of
+from trainees.models import (
+    CompetenceLevel,
+    LogComment,
+    Milestone,
+    MilestoneStatus,
+    MilestoneType,
+    ProgressLog,
+    SkillEvent,
+    SkillEventKind,
+    SkillRecord,
+    TraineeProfile,
+    ValidationMethod,
+)
+from trainees.services.competence import record_token
 
 PROJECT_MODULES = ("labportal.", "prototypes.", "trainees.", "cohorts.", "reports.")
 
@@ -72,7 +99,8 @@ PERSONAS = (
     "lab_lead",
     "department_staff",  # of the department every idea below comes from; their author
     "colleague",  # same department, not the author
-    "trainee",
+    "trainee",  # enrolled in a running cohort; their journey is the one tried below
+    "supervisor",  # named on the trainee's cohort: reads and comments on their logs only
     "outsider",  # department staff of another department of another organisation
 )
 
@@ -103,166 +131,302 @@ def rows(method: str, name: str, *lines: tuple[str, ...]) -> list[Row]:
 # fmt: off
 MATRIX: list[Row] = [
     # Core -------------------------------------------------------------------------------
-    #                                      anon   admin  lead   staff  collg  train  outsd
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
     *rows("get", "healthz",
-        ("",                               ANY,   ANY,   ANY,   ANY,   ANY,   ANY,   ANY)),
+        ("",                               ANY,   ANY,   ANY,   ANY,   ANY,   ANY,   ANY,   ANY)),
     *rows("get", "core:home",
-        ("",                               LOGIN, OK,    OK,    OK,    OK,    OK,    OK)),
+        ("",                               LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK)),
     *rows("get", "core:accessibility",
-        ("",                               OK,    OK,    OK,    OK,    OK,    OK,    OK)),
+        ("",                               OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK)),
     # a visitor's choice lives in a cookie only; a signed-in person's is saved too
     *rows("post", "core:set_language",
-        ("",                               BACK,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE)),
+        ("",                               BACK,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE)),
     *rows("get", "core:skill_list",
-        ("",                               LOGIN, OK,    OK,    OK,    OK,    OK,    OK)),
+        ("",                               LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK)),
     *rows("get", "core:skill_create",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("post", "core:skill_create",
-        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "core:skill_update",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("post", "core:skill_update",
-        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "core:audit_list",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
 
     # People and invitations: the lab manages them; lab leads never touch administrators --
-    #                                      anon   admin  lead   staff  collg  train  outsd
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
     *rows("get", "accounts:user_list",
-        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     # the state is the role of the person looked at or changed
     *rows("get", "accounts:user_detail",
-        ("department_staff",               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("department_staff",               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:user_update",
-        ("department_staff",               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("department_staff",               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("post", "accounts:user_update",
-        ("department_staff",               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
-        ("admin",                          LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("department_staff",               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("admin",                          LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:invitation_list",
-        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:invitation_create",
-        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     # the state is the role offered; a lab lead is not offered "administrator"
     *rows("post", "accounts:invitation_create",
-        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
-        ("admin",                          LOGIN, DONE,  FORM,  E403,  E403,  E403,  E403)),
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("admin",                          LOGIN, DONE,  FORM,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:invitation_revoke",
-        ("pending",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("pending",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("post", "accounts:invitation_revoke",
-        ("pending",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
-        ("accepted",                       LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403),
-        ("pending_admin",                  LOGIN, DONE,  E404,  E403,  E403,  E403,  E403)),
+        ("pending",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("accepted",                       LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403),
+        ("pending_admin",                  LOGIN, DONE,  E404,  E403,  E403,  E403,  E403,  E403)),
     # The emailed link is for people without an account: it moves the token into the
     # session and on to the form; signed-in people are sent home.
     *rows("get", "accounts:invitation_accept",
-        ("pending",                        BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
-        ("accepted",                       E410,  E410,  E410,  E410,  E410,  E410,  E410)),
+        ("pending",                        BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("accepted",                       E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410)),
     # a form opened before the token left the address bar still posts to the link
     *rows("post", "accounts:invitation_accept",
-        ("pending",                        DONE,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
-        ("accepted",                       E410,  E410,  E410,  E410,  E410,  E410,  E410)),
+        ("pending",                        DONE,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("accepted",                       E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410)),
     *rows("get", "accounts:invitation_accept_form",
-        ("link_opened",                    OK,    BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
-        ("no_link",                        E404,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK)),
+        ("link_opened",                    OK,    BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("no_link",                        E404,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK)),
     *rows("post", "accounts:invitation_accept_form",
-        ("link_opened",                    DONE,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
-        ("no_link",                        E404,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK)),
+        ("link_opened",                    DONE,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("no_link",                        E404,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK)),
 
     # Organisations and departments: administrators only ------------------------------
-    #                                      anon   admin  lead   staff  collg  train  outsd
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
     *rows("get", "accounts:organisation_list",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:organisation_create",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("post", "accounts:organisation_create",
-        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:organisation_detail",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:organisation_update",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("post", "accounts:organisation_update",
-        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:department_create",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("post", "accounts:department_create",
-        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "accounts:department_update",
-        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("post", "accounts:department_update",
-        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
 
     # Ideas: the lab sees every submitted idea, the department its own, a draft only its
-    # author; trainees none yet. The state is the idea's status ("source->target" for a
+    # author; trainees and supervisors none. The state is the idea's status ("source->target" for a
     # status change).
-    #                                      anon   admin  lead   staff  collg  train  outsd
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
     *rows("get", "prototypes:list",
-        ("",                               LOGIN, OK,    OK,    OK,    OK,    E403,  OK)),
+        ("",                               LOGIN, OK,    OK,    OK,    OK,    E403,  E403,  OK)),
     *rows("get", "prototypes:flow",
-        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("get", "prototypes:create",
-        ("",                               LOGIN, E403,  E403,  OK,    OK,    E403,  OK)),
+        ("",                               LOGIN, E403,  E403,  OK,    OK,    E403,  E403,  OK)),
     *rows("post", "prototypes:create",
-        ("",                               LOGIN, E403,  E403,  DONE,  DONE,  E403,  DONE)),
+        ("",                               LOGIN, E403,  E403,  DONE,  DONE,  E403,  E403,  DONE)),
     *rows("get", "prototypes:detail",
-        ("draft",                          LOGIN, E404,  E404,  OK,    E404,  E403,  E404),
-        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404)),
+        ("draft",                          LOGIN, E404,  E404,  OK,    E404,  E403,  E403,  E404),
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E403,  E404)),
     *rows("get", "prototypes:update",
-        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404),
-        ("accepted",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E404)),
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E403,  E404),
+        ("accepted",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E404)),
     # the department edits until the lab decides; the lab until the idea is archived
     *rows("post", "prototypes:update",
-        ("draft",                          LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
-        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
-        ("needs_information",              LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
-        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E404),
-        ("delivered",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E404),
-        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+        ("draft",                          LOGIN, E404,  E404,  DONE,  E404,  E403,  E403,  E404),
+        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E403,  E404),
+        ("needs_information",              LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E403,  E404),
+        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E404),
+        ("delivered",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E404),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E404)),
     # a change the persona may not make sends them back to the idea with the reason
     *rows("get", "prototypes:transition",
-        ("submitted->accepted",            LOGIN, OK,    OK,    BACK,  BACK,  E403,  E404)),
+        ("submitted->accepted",            LOGIN, OK,    OK,    BACK,  BACK,  E403,  E403,  E404)),
     *rows("post", "prototypes:transition",
-        ("draft->submitted",               LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
-        ("draft->archived",                LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
-        ("submitted->needs_information",   LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
-        ("submitted->accepted",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
-        ("submitted->archived",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
-        ("needs_information->submitted",   LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
-        ("accepted->planned",              LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E404),
-        ("delivered->evaluated",           LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E404),
-        ("archived->submitted",            LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E404),
-        ("submitted->nonsense",            LOGIN, E404,  E404,  E404,  E404,  E403,  E404)),
+        ("draft->submitted",               LOGIN, E404,  E404,  DONE,  E404,  E403,  E403,  E404),
+        ("draft->archived",                LOGIN, E404,  E404,  DONE,  E404,  E403,  E403,  E404),
+        ("submitted->needs_information",   LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
+        ("submitted->accepted",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
+        ("submitted->archived",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
+        ("needs_information->submitted",   LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E403,  E404),
+        ("accepted->planned",              LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
+        ("delivered->evaluated",           LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E403,  E404),
+        ("archived->submitted",            LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E403,  E404),
+        ("submitted->nonsense",            LOGIN, E404,  E404,  E404,  E404,  E403,  E403,  E404)),
     *rows("post", "prototypes:comment",
-        ("draft",                          LOGIN, E404,  E404,  E403,  E404,  E403,  E404),
-        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
-        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+        ("draft",                          LOGIN, E404,  E404,  E403,  E404,  E403,  E403,  E404),
+        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E403,  E404),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E404)),
     *rows("get", "prototypes:triage",
-        ("submitted",                      LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("submitted",                      LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("post", "prototypes:triage",
-        ("draft",                          LOGIN, E404,  E404,  E403,  E403,  E403,  E403),
-        ("submitted",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403)),
+        ("draft",                          LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403),
+        ("submitted",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "prototypes:prototype",
-        ("accepted",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403)),
+        ("accepted",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("post", "prototypes:prototype",
-        ("submitted",                      LOGIN, E403,  E403,  E403,  E403,  E403,  E403),
-        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403),
-        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403)),
+        ("submitted",                      LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403),
+        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "prototypes:evaluate",
-        ("delivered",                      LOGIN, E403,  E403,  OK,    OK,    E403,  E404)),
+        ("delivered",                      LOGIN, E403,  E403,  OK,    OK,    E403,  E403,  E404)),
     *rows("post", "prototypes:evaluate",
-        ("accepted",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404),
-        ("delivered",                      LOGIN, E403,  E403,  DONE,  DONE,  E403,  E404),
-        ("evaluated",                      LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+        ("accepted",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E404),
+        ("delivered",                      LOGIN, E403,  E403,  DONE,  DONE,  E403,  E403,  E404),
+        ("evaluated",                      LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E404)),
     # an attachment follows its idea: the state is the idea's
     *rows("get", "prototypes:attachment",
-        ("draft",                          LOGIN, E404,  E404,  OK,    E404,  E403,  E404),
-        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404)),
+        ("draft",                          LOGIN, E404,  E404,  OK,    E404,  E403,  E403,  E404),
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E403,  E404)),
     *rows("get", "prototypes:attachment_delete",
-        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E404)),
+        ("submitted",                      LOGIN, OK,    OK,    OK,    OK,    E403,  E403,  E404)),
     *rows("post", "prototypes:attachment_delete",
-        ("draft",                          LOGIN, E404,  E404,  DONE,  E404,  E403,  E404),
-        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E404),
-        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E404),
-        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E404)),
+        ("draft",                          LOGIN, E404,  E404,  DONE,  E404,  E403,  E403,  E404),
+        ("submitted",                      LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E403,  E404),
+        ("accepted",                       LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E404),
+        ("archived",                       LOGIN, E403,  E403,  E403,  E403,  E403,  E403,  E404)),
+
+    # Trainees: a trainee's journey (profile, competence, milestones, summary) is the lab's
+    # and the trainee's own; their weekly logs are their supervisors' too, and nothing else
+    # about them is. Anyone else gets 404 for a trainee or a record, 403 for a page meant for
+    # other roles. The state is whose it is: the `trainee` persona's (supervised by
+    # `supervisor`) or another trainee's, of a cohort `supervisor` is not named on.
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "trainees:list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "trainees:profile",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    # the signed-in trainee's own profile: the URL names nobody
+    *rows("get", "trainees:profile_edit",
+        ("",                               LOGIN, E403,  E403,  E403,  E403,  OK,    E403,  E403)),
+    *rows("post", "trainees:profile_edit",
+        ("",                               LOGIN, E403,  E403,  E403,  E403,  DONE,  E403,  E403)),
+    *rows("get", "trainees:reference_contact",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "trainees:reference_contact",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    # Competence: the trainee assesses their own skills, the lab validates. The state is the
+    # skill record: the trainee's (":validated" once the lab has validated it) or another's.
+    *rows("get", "trainees:skill_add",
+        ("",                               LOGIN, E403,  E403,  E403,  E403,  OK,    E403,  E403)),
+    *rows("post", "trainees:skill_add",
+        ("",                               LOGIN, E403,  E403,  E403,  E403,  DONE,  E403,  E403)),
+    *rows("get", "trainees:skill_edit",
+        ("trainee",                        LOGIN, E403,  E403,  E403,  E403,  OK,    E403,  E403),
+        ("other_trainee",                  LOGIN, E403,  E403,  E403,  E403,  E404,  E403,  E403)),
+    # the trainee's own level changes; the lab's validation stays
+    *rows("post", "trainees:skill_edit",
+        ("trainee",                        LOGIN, E403,  E403,  E403,  E403,  DONE,  E403,  E403),
+        ("trainee:validated",              LOGIN, E403,  E403,  E403,  E403,  DONE,  E403,  E403),
+        ("other_trainee",                  LOGIN, E403,  E403,  E403,  E403,  E404,  E403,  E403)),
+    # a validated skill stays in the profile: the trainee is sent back with the reason
+    *rows("get", "trainees:skill_remove",
+        ("trainee",                        LOGIN, E403,  E403,  E403,  E403,  OK,    E403,  E403),
+        ("trainee:validated",              LOGIN, E403,  E403,  E403,  E403,  BACK,  E403,  E403),
+        ("other_trainee",                  LOGIN, E403,  E403,  E403,  E403,  E404,  E403,  E403)),
+    *rows("post", "trainees:skill_remove",
+        ("trainee",                        LOGIN, E403,  E403,  E403,  E403,  DONE,  E403,  E403),
+        ("trainee:validated",              LOGIN, E403,  E403,  E403,  E403,  BACK,  E403,  E403),
+        ("other_trainee",                  LOGIN, E403,  E403,  E403,  E403,  E404,  E403,  E403)),
+    *rows("get", "trainees:skill_evidence",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "trainees:skill_validate",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("other_trainee",                  LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # validating again replaces the validation; the earlier one stays in the history
+    *rows("post", "trainees:skill_validate",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("trainee:validated",              LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "trainees:skill_history",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    # Weekly logs: without `?trainee=` one's own, or for the lab and supervisors the trainees
+    # to choose from; the state is the trainee asked for, or whose log it is.
+    *rows("get", "trainees:log_list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  OK,    OK,    E403),
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    OK,    E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "trainees:log_create",
+        ("",                               LOGIN, E403,  E403,  E403,  E403,  OK,    E403,  E403)),
+    *rows("post", "trainees:log_create",
+        ("",                               LOGIN, E403,  E403,  E403,  E403,  DONE,  E403,  E403)),
+    *rows("get", "trainees:log_detail",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    OK,    E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    # a week's log is the trainee's own words: those who read it do not change it
+    *rows("get", "trainees:log_edit",
+        ("trainee",                        LOGIN, E403,  E403,  E404,  E404,  OK,    E403,  E404),
+        ("other_trainee",                  LOGIN, E403,  E403,  E404,  E404,  E404,  E404,  E404)),
+    *rows("post", "trainees:log_edit",
+        ("trainee",                        LOGIN, E403,  E403,  E404,  E404,  DONE,  E403,  E404),
+        ("other_trainee",                  LOGIN, E403,  E403,  E404,  E404,  E404,  E404,  E404)),
+    # the trainee reads the comments; their own words are the log itself
+    *rows("post", "trainees:log_comment",
+        ("trainee",                        LOGIN, DONE,  DONE,  E404,  E404,  E403,  DONE,  E404),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E404,  E404,  E404,  E404,  E404)),
+    # Milestones: the lab gives and manages them; the lab or the trainee marks them done.
+    # The state is whose they are, or the milestone's status ("source->target" for a change).
+    *rows("get", "trainees:milestones",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "trainees:milestone_create",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  E403,  E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    *rows("post", "trainees:milestone_create",
+        ("trainee",                        LOGIN, DONE,  DONE,  E404,  E404,  E403,  E404,  E404),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E404,  E404,  E404,  E404,  E404)),
+    *rows("post", "trainees:milestone_standard",
+        ("trainee",                        LOGIN, DONE,  DONE,  E404,  E404,  E403,  E404,  E404),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "trainees:milestone_update",
+        ("planned",                        LOGIN, OK,    OK,    E404,  E404,  E403,  E404,  E404),
+        ("other_trainee:planned",          LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    # the lab moves a due date whatever the status
+    *rows("post", "trainees:milestone_update",
+        ("planned",                        LOGIN, DONE,  DONE,  E404,  E404,  E403,  E404,  E404),
+        ("done",                           LOGIN, DONE,  DONE,  E404,  E404,  E403,  E404,  E404),
+        ("other_trainee:planned",          LOGIN, DONE,  DONE,  E404,  E404,  E404,  E404,  E404)),
+    # a move the table lacks comes back as a message on the list
+    *rows("post", "trainees:milestone_status",
+        ("planned->done",                  LOGIN, DONE,  DONE,  E404,  E404,  DONE,  E404,  E404),
+        ("planned->skipped",               LOGIN, DONE,  DONE,  E404,  E404,  E403,  E404,  E404),
+        ("done->planned",                  LOGIN, DONE,  DONE,  E404,  E404,  DONE,  E404,  E404),
+        ("skipped->done",                  LOGIN, BACK,  BACK,  E404,  E404,  BACK,  E404,  E404),
+        ("other_trainee:planned->done",    LOGIN, DONE,  DONE,  E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "trainees:milestone_types",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "trainees:milestone_type_create",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "trainees:milestone_type_create",
+        ("",                               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "trainees:milestone_type_update",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "trainees:milestone_type_update",
+        ("",                               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    # The end-of-programme summary, its page and its PDF
+    *rows("get", "trainees:summary_page",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "trainees:summary",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+
+    # Cohorts: the lab's alone, not even the supervisors named on them -------------------
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "cohorts:list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # the state is the cohort: the trainee's, on which `supervisor` is named
+    *rows("get", "cohorts:progress",
+        ("supervised",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
 ]
 # fmt: on
 
@@ -282,6 +446,19 @@ READ_ONLY = {
     "prototypes:flow",
     "prototypes:detail",
     "prototypes:attachment",
+    "trainees:list",
+    "trainees:profile",
+    "trainees:skill_history",
+    "trainees:log_list",
+    "trainees:log_detail",
+    "trainees:milestones",
+    "trainees:milestone_types",
+    "trainees:summary_page",
+    # downloads: each writes who fetched it to the audit log, and changes nothing else
+    "trainees:skill_evidence",
+    "trainees:summary",
+    "cohorts:list",
+    "cohorts:progress",
 }
 
 
@@ -309,6 +486,12 @@ class World:
     attachments: dict[str, IdeaAttachment]  # by their idea's status
     invitations: dict[str, Invitation]  # pending, accepted, pending_admin
     tokens: dict[str, str]  # the raw tokens of the pending and the accepted invitation
+    cohort: Cohort  # the `trainee` persona's, on which `supervisor` is named
+    new_skill: Skill  # in no trainee's profile yet
+    skill_records: dict[str, SkillRecord]  # trainee, trainee:validated, other_trainee
+    logs: dict[str, ProgressLog]  # by whose they are: trainee, other_trainee
+    milestones: dict[str, Milestone]  # planned, done, skipped, other_trainee:planned
+    milestone_type: MilestoneType  # one the lab added
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -319,6 +502,13 @@ class World:
     def idea(self, state: str) -> Idea:
         return self.ideas[state.split("->")[0]]
 
+    def trainee(self, state: str) -> User:
+        """The trainee a row is about: the state names them (and maybe their record)."""
+        return self.users[state.split(":")[0]]
+
+    def milestone(self, state: str) -> Milestone:
+        return self.milestones[state.split("->")[0]]
+
 
 def build_world() -> World:
     department = DepartmentFactory()
@@ -328,10 +518,13 @@ def build_world() -> World:
         "lab_lead": give_totp(UserFactory(role="lab_lead")),
         "department_staff": staff,
         "colleague": UserFactory(role="department_staff", department=department),
-        "trainee": UserFactory(role="trainee"),
+        "trainee": UserFactory(role="trainee", full_name="Tim Matrispraktikant"),
+        "supervisor": UserFactory(role="supervisor"),
         # as the `outsider` fixture of tests/conftest.py: a new department of a new organisation
         "outsider": UserFactory(role="department_staff", department=DepartmentFactory()),
         "another_admin": UserFactory(role="admin"),
+        # no persona: the trainee whose records the personas must not reach
+        "other_trainee": UserFactory(role="trainee", full_name="Olle Annanpraktikant"),
     }
     assert users["outsider"].organisation_id != department.organisation_id
     sessions = {}
@@ -355,6 +548,9 @@ def build_world() -> World:
         "accepted": InvitationFactory(token=tokens["accepted"], accepted_at=timezone.now()),
         "pending_admin": InvitationFactory(role="admin"),
     }
+    enrolments = enrol_trainees(users)
+    for who in ("trainee", "other_trainee"):
+        TraineeProfileFactory(user=users[who], background="Matrisens bakgrund")
     return World(
         users=users,
         sessions=sessions,
@@ -365,7 +561,73 @@ def build_world() -> World:
         attachments=attachments,
         invitations=invitations,
         tokens=tokens,
+        cohort=enrolments["trainee"].cohort,
+        new_skill=SkillFactory(),
+        skill_records=build_skill_records(users),
+        logs={
+            who: ProgressLogFactory(trainee=users[who], enrolment=enrolment, week=last_monday(2))
+            for who, enrolment in enrolments.items()
+        },
+        milestones=build_milestones(users),
+        milestone_type=MilestoneTypeFactory(name_sv="Matrisdelmål", name_en="Matrix milestone"),
     )
+
+
+def enrol_trainees(users: dict[str, User]) -> dict[str, Enrolment]:
+    """As the `enrolment` and `supervisor` fixtures of tests/conftest.py: the trainee in a
+    cohort that started 20 weeks ago, the supervisor named on it; the other trainee in a
+    cohort of the same weeks that the supervisor is not named on."""
+    start = timezone.localdate() - timedelta(weeks=20)
+    enrolments = {
+        who: EnrolmentFactory(
+            cohort=CohortFactory(starts_on=start, ends_on=start + timedelta(weeks=40)),
+            trainee=users[who],
+        )
+        for who in ("trainee", "other_trainee")
+    }
+    enrolments["trainee"].cohort.supervisors.add(users["supervisor"])
+    return enrolments
+
+
+def build_skill_records(users: dict[str, User]) -> dict[str, SkillRecord]:
+    def record(who: str, **validation: Any) -> SkillRecord:
+        return SkillRecordFactory(
+            trainee=users[who],
+            self_level=CompetenceLevel.WORKING,
+            evidence_file=SimpleUploadedFile("intyg.pdf", PDF_BYTES),
+            **validation,
+        )
+
+    return {
+        "trainee": record("trainee"),
+        "trainee:validated": record(
+            "trainee",
+            validated_level=CompetenceLevel.WORKING,
+            validation_method=ValidationMethod.PROTOTYPE,
+            validation_evidence="Byggde formuläret själv.",
+            validated_by=users["lab_lead"],
+            validated_at=timezone.now(),
+        ),
+        "other_trainee": record("other_trainee"),
+    }
+
+
+def build_milestones(users: dict[str, User]) -> dict[str, Milestone]:
+    def milestone(who: str, type_en: str, status: str) -> Milestone:
+        return MilestoneFactory(
+            trainee=users[who],
+            type=MilestoneType.objects.get(name_en=type_en),
+            due_on=timezone.localdate(),
+            status=status,
+            done_at=timezone.now() if status == MilestoneStatus.DONE else None,
+        )
+
+    return {
+        "planned": milestone("trainee", "CV reviewed", MilestoneStatus.PLANNED),
+        "done": milestone("trainee", "Cover letter reviewed", MilestoneStatus.DONE),
+        "skipped": milestone("trainee", "Interview training done", MilestoneStatus.SKIPPED),
+        "other_trainee:planned": milestone("other_trainee", "CV reviewed", MilestoneStatus.PLANNED),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -400,12 +662,14 @@ def nothing(world: World, state: str) -> Any:
 
 @dataclass(frozen=True)
 class Call:
-    """The URL arguments and POST data for the object in `state`, and the probe: a value
-    of the database that a write through this URL changes and nothing else does."""
+    """The URL arguments, POST data (or GET query) for the object in `state`, and the probe:
+    a value of the database that a write through this URL changes and nothing else does."""
 
     args: Callable[[World, str], list] = lambda world, state: []
     data: Callable[[World, str], dict] = lambda world, state: {}
     probe: Callable[[World, str], Any] = nothing
+    # The query string of a GET (e.g. whose logs to list).
+    query: Callable[[World, str], dict] = lambda world, state: {}
     # Run by the same client before the request (e.g. open the emailed link first).
     before: Callable[[Client, World, str], Any] | None = None
 
@@ -457,6 +721,53 @@ def user_update_data(world: World, state: str) -> dict:
         "department": person.department_id or "",
         "is_active": "on",
     }
+
+
+def trainee_pk(world: World, state: str) -> list:
+    return [world.trainee(state).pk]
+
+
+def record_pk(world: World, state: str) -> list:
+    return [world.skill_records[state].pk]
+
+
+def record_of(world: World, state: str) -> SkillRecord:
+    return SkillRecord.objects.get(pk=world.skill_records[state].pk)
+
+
+def profile_of(world: World, state: str) -> TraineeProfile:
+    return TraineeProfile.objects.get(user=world.trainee(state))
+
+
+def log_of(world: World, state: str) -> ProgressLog:
+    return ProgressLog.objects.get(pk=world.logs[state].pk)
+
+
+def log_data(week: Any, **extra: Any) -> dict:
+    return {
+        "week": str(week),
+        "hours_practical": "30",
+        "hours_education": "10",
+        "did": "Skrev tester för matrisen.",
+        **extra,
+    }
+
+
+def milestone_count(world: World, state: str) -> int:
+    return Milestone.objects.filter(trainee=world.trainee(state)).count()
+
+
+def milestone_field(name: str) -> Callable[[World, str], Any]:
+    return lambda world, state: getattr(Milestone.objects.get(pk=world.milestone(state).pk), name)
+
+
+def milestone_move(world: World, state: str) -> dict:
+    source, target = state.split(":")[-1].split("->")
+    return {"target": target, "seen": source}
+
+
+def milestone_type_data(name_sv: str, name_en: str) -> dict:
+    return {"name_sv": name_sv, "name_en": name_en, "position": 70, "is_active": "on"}
 
 
 CALLS: dict[str, Call] = {
@@ -559,6 +870,100 @@ CALLS: dict[str, Call] = {
         args=lambda w, s: [w.idea(s).pk, w.attachments[s].pk],
         probe=lambda w, s: IdeaAttachment.objects.filter(pk=w.attachments[s].pk).exists(),
     ),
+    "trainees:profile": Call(args=trainee_pk),
+    "trainees:profile_edit": Call(
+        data=lambda w, s: {
+            "background": "Ändrad i matrisen",
+            "version": profile_of(w, "trainee").version,
+        },
+        probe=lambda w, s: profile_of(w, "trainee").background,
+    ),
+    "trainees:reference_contact": Call(
+        args=trainee_pk,
+        data=lambda w, s: {"reference_contact": w.users["lab_lead"].pk},
+        probe=lambda w, s: profile_of(w, s).reference_contact_id,
+    ),
+    "trainees:skill_add": Call(
+        data=lambda w, s: {"skill": w.new_skill.pk, "self_level": CompetenceLevel.INDEPENDENT},
+        probe=lambda w, s: SkillRecord.objects.filter(skill=w.new_skill).count(),
+    ),
+    "trainees:skill_edit": Call(
+        args=record_pk,
+        data=lambda w, s: {
+            "self_level": CompetenceLevel.ADVANCED,
+            "seen": record_token(record_of(w, s)),
+        },
+        probe=lambda w, s: record_of(w, s).self_level,
+    ),
+    "trainees:skill_remove": Call(
+        args=record_pk,
+        probe=lambda w, s: SkillRecord.objects.filter(pk=w.skill_records[s].pk).exists(),
+    ),
+    "trainees:skill_evidence": Call(args=record_pk),
+    "trainees:skill_validate": Call(
+        args=record_pk,
+        data=lambda w, s: {
+            "validated_level": CompetenceLevel.INDEPENDENT,
+            "validation_method": ValidationMethod.TASK,
+            "validation_evidence": "Löste uppgiften på egen hand.",
+            "seen": record_token(record_of(w, s)),
+        },
+        probe=lambda w, s: SkillEvent.objects.filter(
+            record=w.skill_records[s], kind=SkillEventKind.VALIDATED
+        ).count(),
+    ),
+    "trainees:skill_history": Call(args=record_pk),
+    "trainees:log_list": Call(
+        query=lambda w, s: {"trainee": w.trainee(s).pk} if s else {},
+    ),
+    "trainees:log_create": Call(
+        data=lambda w, s: log_data(last_monday(1)),
+        probe=lambda w, s: ProgressLog.objects.filter(trainee=w.users["trainee"]).count(),
+    ),
+    "trainees:log_detail": Call(args=lambda w, s: [w.logs[s].pk]),
+    "trainees:log_edit": Call(
+        args=lambda w, s: [w.logs[s].pk],
+        data=lambda w, s: log_data(log_of(w, s).week, version=log_of(w, s).version),
+        probe=lambda w, s: log_of(w, s).did,
+    ),
+    "trainees:log_comment": Call(
+        args=lambda w, s: [w.logs[s].pk],
+        data=lambda w, s: {"body": "Bra vecka! Vad blockerar dig?"},
+        probe=lambda w, s: LogComment.objects.filter(log=w.logs[s]).count(),
+    ),
+    "trainees:milestones": Call(args=trainee_pk),
+    "trainees:milestone_create": Call(
+        args=trainee_pk,
+        data=lambda w, s: {
+            "type": MilestoneType.objects.get(name_en="Reference agreed").pk,
+            "due_on": "2030-01-01",
+            "note": "",
+        },
+        probe=milestone_count,
+    ),
+    "trainees:milestone_standard": Call(args=trainee_pk, probe=milestone_count),
+    "trainees:milestone_update": Call(
+        args=lambda w, s: [w.milestone(s).pk],
+        data=lambda w, s: {"due_on": "2030-01-01", "note": "Flyttad i matrisen"},
+        probe=milestone_field("due_on"),
+    ),
+    "trainees:milestone_status": Call(
+        args=lambda w, s: [w.milestone(s).pk],
+        data=milestone_move,
+        probe=milestone_field("status"),
+    ),
+    "trainees:milestone_type_create": Call(
+        data=lambda w, s: milestone_type_data("Mentorsamtal", "Mentor talk"),
+        probe=lambda w, s: MilestoneType.objects.filter(name_en="Mentor talk").exists(),
+    ),
+    "trainees:milestone_type_update": Call(
+        args=lambda w, s: [w.milestone_type.pk],
+        data=lambda w, s: milestone_type_data("Omdöpt delmål", "Renamed milestone"),
+        probe=lambda w, s: MilestoneType.objects.get(pk=w.milestone_type.pk).name_en,
+    ),
+    "trainees:summary_page": Call(args=trainee_pk),
+    "trainees:summary": Call(args=trainee_pk),
+    "cohorts:progress": Call(args=lambda w, s: [w.cohort.pk]),
 }
 
 
@@ -628,7 +1033,7 @@ def test_permission_matrix(row, persona, world, db):
     if call.before:
         call.before(client, world, row.state)
     url = reverse(row.name, args=call.args(world, row.state))
-    data = call.data(world, row.state) if row.method == "post" else {}
+    data = call.data(world, row.state) if row.method == "post" else call.query(world, row.state)
     before = call.probe(world, row.state)
 
     # when
@@ -654,6 +1059,16 @@ def test_lists_show_each_persona_only_the_ideas_it_may_see(world, db):
     assert titles_on_list("lab_lead") == submitted
 
 
+def test_the_log_picker_shows_each_persona_only_the_trainees_it_follows(world, db):
+    def trainees_on_picker(persona: str) -> set[str]:
+        html = world.client(persona).get(reverse("trainees:log_list")).content.decode()
+        trainees = (world.users["trainee"], world.users["other_trainee"])
+        return {trainee.full_name for trainee in trainees if trainee.full_name in html}
+
+    assert trainees_on_picker("supervisor") == {"Tim Matrispraktikant"}
+    assert trainees_on_picker("lab_lead") == {"Tim Matrispraktikant", "Olle Annanpraktikant"}
+
+
 def test_the_world_is_as_the_matrix_assumes(world, db):
     # The table's columns rely on these; a factory change must not silently shift them.
     assert Authenticator.objects.filter(user=world.users["admin"]).exists()
@@ -663,3 +1078,16 @@ def test_the_world_is_as_the_matrix_assumes(world, db):
     assert world.invitations["pending"].is_usable
     assert not world.invitations["accepted"].is_usable
     assert world.invitations["pending"].expires_at > timezone.now() + timedelta(days=1)
+    supervised = trainees_visible_to(world.users["supervisor"])
+    assert set(supervised) == {world.users["trainee"]}
+    assert world.cohort.supervisors.filter(pk=world.users["supervisor"].pk).exists()
+    assert enrolment_covering(enrolments_of(world.users["trainee"]), last_monday(1))
+    assert not world.skill_records["trainee"].is_validated
+    assert world.skill_records["trainee:validated"].is_validated
+    assert all(record.evidence_file for record in world.skill_records.values())
+    assert not MilestoneType.objects.filter(name_en="Mentor talk").exists()
+    assert not Milestone.objects.filter(
+        trainee__in=[world.users["trainee"], world.users["other_trainee"]],
+        type__name_en="Reference agreed",
+    ).exists()
+    assert profile_of(world, "trainee").reference_contact_id is None

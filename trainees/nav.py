@@ -20,7 +20,6 @@ def competence_entries(user: Any) -> list[Entry]:
     return []
 
 
-# Logs (t2) ------------------------------------------------------------------------------
 def logs_entries(user: Any) -> list[Entry]:
     """A trainee's own weekly logs; a supervisor's trainees' logs. Right after the
     profile (30). People of other roles named as supervisors find their trainees on

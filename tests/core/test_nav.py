@@ -14,20 +14,35 @@ PEOPLE = ("People", reverse("accounts:user_list"))
 INVITATIONS = ("Invitations", reverse("accounts:invitation_list"))
 ORGANISATIONS = ("Organisations", reverse("accounts:organisation_list"))
 SKILLS = ("Skills", reverse("core:skill_list"))
-AUDIT_LOG = ("Audit log", reverse("core:audit_list"))
+AUDIT = ("Audit log", reverse("core:audit_list"))
+TRAINEES = ("Trainees", reverse("trainees:list"))
+COHORTS = ("Cohorts", reverse("cohorts:list"))
+MY_LOGS = ("My weekly logs", reverse("trainees:log_list"))
+PROGRESS_LOGS = ("Progress logs", reverse("trainees:log_list"))
 
 
 @pytest.mark.parametrize(
     ("persona", "menu"),
     [
-        ("admin", [START, IDEAS, PEOPLE, INVITATIONS, ORGANISATIONS, SKILLS, AUDIT_LOG]),
-        ("lab_lead", [START, IDEAS, PEOPLE, INVITATIONS, SKILLS]),
+        (
+            "admin",
+            [START, IDEAS, TRAINEES, COHORTS, PEOPLE, INVITATIONS, ORGANISATIONS, SKILLS, AUDIT],
+        ),
+        ("lab_lead", [START, IDEAS, TRAINEES, COHORTS, PEOPLE, INVITATIONS, SKILLS]),
         ("department_staff", [START, IDEAS, SKILLS]),
-        ("trainee", [START, SKILLS]),
+        ("supervisor", [START, PROGRESS_LOGS, SKILLS]),
+        ("trainee", None),
     ],
 )
 def test_menu_lists_each_apps_entries_in_order_for_the_persona(request, persona, menu):
     response = english(request.getfixturevalue(persona)).get(reverse("core:home"))
+    if menu is None:  # the trainee's own profile is theirs alone
+        menu = [
+            START,
+            ("My profile", reverse("trainees:profile", args=[response.context["user"].pk])),
+            MY_LOGS,
+            SKILLS,
+        ]
 
     items = response.context["nav_items"]
     assert [(str(item["label"]), item["url"]) for item in items] == menu

@@ -48,4 +48,8 @@ def test_start_panel_shows_the_lab_what_waits_for_triage(lab_lead, department_st
 
 
 def test_start_panel_is_not_shown_to_trainees(trainee):
-    assert client_for(trainee).get(reverse("core:home")).context["panels"] == []
+    panels = client_for(trainee).get(reverse("core:home")).context["panels"]
+    # the trainee's own journey panel only, no ideas panel
+    assert [panel["template"] for panel in panels] == [
+        "trainees/includes/_start_panel_trainee.html"
+    ]

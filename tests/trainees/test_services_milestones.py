@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from labportal.core.models import AuditEntry
 from tests.accounts.factories import UserFactory
@@ -18,6 +18,13 @@ pytestmark = pytest.mark.django_db
 
 S = MilestoneStatus
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English; Swedish is the default."""
+    with translation.override("en"):
+        yield
 
 
 def cv():

@@ -117,7 +117,7 @@ def test_summary_pdf_in_swedish_has_period_skill_milestone_and_contact(trainee, 
     assert period in text
     assert enrolment.cohort.name in text
     assert "Kartor i QGIS" in text
-    assert "Färdigheter validerade av labbet" in text
+    assert "Färdigheter som labbet har validerat" in text
     assert "Praktisk uppgift" in text  # the method, in Swedish
     assert "CV granskat" in text
     assert "Rut Referens" in text and "rut@labbet.se" in text
