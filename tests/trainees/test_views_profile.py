@@ -207,3 +207,19 @@ def test_menu_has_trainees_for_the_lab_and_my_profile_for_a_trainee(
         urls = [entry.url for entry in entries_for(person)]
         assert reverse("trainees:list") not in urls
         assert profile_url(person) not in urls
+
+
+def test_profile_leads_the_lab_on_to_the_trainees_logs_milestones_and_summary(lab_lead, trainee):
+    content = client_for(lab_lead).get(profile_url(trainee)).content.decode()
+
+    assert f'href="{reverse("trainees:log_list")}?trainee={trainee.pk}"' in content
+    assert f'href="{reverse("trainees:milestones", args=[trainee.pk])}"' in content
+    assert f'href="{reverse("trainees:summary_page", args=[trainee.pk])}"' in content
+    assert f'href="{reverse("trainees:summary", args=[trainee.pk])}?lang=en"' in content
+
+
+def test_own_profile_leads_to_the_trainees_own_logs(trainee):
+    content = client_for(trainee).get(profile_url(trainee)).content.decode()
+
+    assert f'href="{reverse("trainees:log_list")}"' in content
+    assert "?trainee=" not in content

@@ -141,6 +141,9 @@ def profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit_own_profile(user, trainee),
             "can_set_reference": access.can_set_reference_contact(user),
             "can_list_trainees": access.can_list_trainees(user),
+            # the rest of the journey, for everyone who sees it (the trainee and the lab)
+            "logs_url": reverse("trainees:log_list")
+            + ("" if user.pk == trainee.pk else f"?trainee={trainee.pk}"),
         },
     )
 
