@@ -86,7 +86,8 @@ cat <<TXT
     administrator    admin@demo.labportal.se
     lab lead         labbansvarig@demo.labportal.se
     department staff social@demo.labportal.se, skola@demo.labportal.se, teknik@demo.labportal.se
-    trainee          trainee1@demo.labportal.se ... trainee4@demo.labportal.se
+    trainee          trainee1@demo.labportal.se ... trainee8@demo.labportal.se
+    supervisor       handledare@demo.labportal.se
 
   $emails Stop with Ctrl+C.
 

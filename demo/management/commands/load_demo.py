@@ -5,6 +5,9 @@ The ideas are made as their people would make them, through the services: the
 department submits, the lab asks, accepts, declines, assesses and delivers, the
 department evaluates. So the demo shows exactly what the application writes, the
 history, the audit rows and the emails included (`make run` prints the emails).
+The trainees' half year in the running cohort (profiles, validated skills, weekly
+logs with the supervisor's and the lead's comments, milestones) is made the same way,
+in `demo.trainees`.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
+from demo.personas import PERSONAS
+from demo.trainees import load_journeys
 from labportal.accounts.models import Department, Organisation, OrganisationKind, Role, User
 from labportal.core.models import Skill
 from prototypes.models import (
@@ -42,7 +48,7 @@ from prototypes.services.ideas import create_idea
 from prototypes.services.prototype_record import save_prototype_record
 from prototypes.services.status import transition_idea
 from prototypes.services.triage import update_triage
-from trainees.models import TraineeProfile
+from trainees.models import monday_of
 
 DEMO_PASSWORD = "labportal-demo"  # noqa: S105 - a demo, printed by `make run`
 
@@ -59,7 +65,21 @@ PEOPLE = [
     ("trainee2@demo.labportal.se", "Bea Trainee", Role.TRAINEE, None),
     ("trainee3@demo.labportal.se", "Cesar Trainee", Role.TRAINEE, None),
     ("trainee4@demo.labportal.se", "Dana Trainee", Role.TRAINEE, None),
+    ("trainee5@demo.labportal.se", "Elin Trainee", Role.TRAINEE, None),
+    ("trainee6@demo.labportal.se", "Farah Trainee", Role.TRAINEE, None),
+    ("trainee7@demo.labportal.se", "Gustav Trainee", Role.TRAINEE, None),
+    ("trainee8@demo.labportal.se", "Hiba Trainee", Role.TRAINEE, None),
+    # of the partner company, named on the running cohort
+    ("handledare@demo.labportal.se", "Hanna Handledare", Role.SUPERVISOR, None),
 ]
+SUPERVISOR_EMAIL = "handledare@demo.labportal.se"
+# Trainees of the planned cohort; the others are in the running one.
+PLANNED_TRAINEES = {"trainee3@demo.labportal.se", "trainee4@demo.labportal.se"}
+# The running cohort began this many weeks ago (on a Monday) and runs this long: over
+# 41 weeks the standard milestones fall due every 41 days, so on any weekday the first
+# four are past and the fifth is due within the coming days.
+RUNNING_SINCE_WEEKS = 28
+RUNNING_FOR_WEEKS = 41
 
 S = IdeaStatus
 IDEAS = [
@@ -153,7 +173,10 @@ HISTORY = [
 
 
 class Command(BaseCommand):
-    help = "Load demo data: a municipality, departments, people, cohorts and ideas."
+    help = (
+        "Load demo data: a municipality, departments, people, cohorts, ideas and the "
+        "trainees' journey."
+    )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -167,7 +190,7 @@ class Command(BaseCommand):
         municipality, _ = Organisation.objects.get_or_create(
             name="Demokommunen", defaults={"kind": OrganisationKind.MUNICIPALITY}
         )
-        Organisation.objects.get_or_create(
+        partner, _ = Organisation.objects.get_or_create(
             name="Partnerbolaget AB", defaults={"kind": OrganisationKind.PARTNER}
         )
         departments = [
@@ -175,35 +198,49 @@ class Command(BaseCommand):
             for name in DEPARTMENTS
         ]
         users: dict[str, User] = {}
+        language_of = {persona.email: persona.language for persona in PERSONAS}
+        # Hashing a password is slow on purpose (~0.4 s): once for all the demo people.
+        password_hash = ""
         for email, name, role, dept in PEOPLE:
             user = User.objects.filter(email=email).first()
             if user is None:
+                password_hash = password_hash or make_password(DEMO_PASSWORD)
                 user = User.objects.create_user(
                     email,
-                    DEMO_PASSWORD,
+                    None,
                     full_name=name,
                     role=role,
                     department=departments[dept] if dept is not None else None,
-                    organisation=municipality,
+                    organisation=partner if role == Role.SUPERVISOR else municipality,
+                    language=language_of.get(email, settings.LANGUAGE_CODE),
                 )
+                user.password = password_hash
+                user.save(update_fields=["password"])
             EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"primary": True, "verified": True}
             )
             users[email] = user
         trainees = [u for u in users.values() if u.role == Role.TRAINEE]
-        for trainee in trainees:
-            TraineeProfile.objects.get_or_create(user=trainee)
 
         lead = users["labbansvarig@demo.labportal.se"]
+        supervisor = users[SUPERVISOR_EMAIL]
+        # Cohorts have no services yet: the demo makes them as the admin would.
+        running_since = monday_of(today) - timedelta(weeks=RUNNING_SINCE_WEEKS)
         running, _ = Cohort.objects.get_or_create(
             name="Omgång 1",
             defaults={
                 "organisation": municipality,
-                "starts_on": today - timedelta(days=90),
-                "ends_on": today + timedelta(days=90),
+                "starts_on": running_since,
+                "ends_on": running_since + timedelta(weeks=RUNNING_FOR_WEEKS),
                 "lab_lead": lead,
             },
         )
+        if running.starts_on > running_since:
+            # a demo loaded before the trainees' journey came: half a year of logs needs
+            # a cohort that began half a year ago
+            running.starts_on = running_since
+            running.save(update_fields=["starts_on", "updated_at"])
+        running.supervisors.add(supervisor)
         planned, _ = Cohort.objects.get_or_create(
             name="Omgång 2",
             defaults={
@@ -213,10 +250,9 @@ class Command(BaseCommand):
                 "lab_lead": lead,
             },
         )
-        for trainee in trainees[:2]:
-            Enrolment.objects.get_or_create(cohort=running, trainee=trainee)
-        for trainee in trainees[2:]:
-            Enrolment.objects.get_or_create(cohort=planned, trainee=trainee)
+        for trainee in trainees:
+            cohort = planned if trainee.email in PLANNED_TRAINEES else running
+            Enrolment.objects.get_or_create(cohort=cohort, trainee=trainee)
 
         staff_by_department = {u.department_id: u for u in users.values() if u.department_id}
         for title, dept, status, skill_names, days_ago, problem in IDEAS:
@@ -231,6 +267,8 @@ class Command(BaseCommand):
                 days_ago=days_ago,
                 problem=problem,
             )
+
+        load_journeys(users=users, lead=lead, supervisor=supervisor, today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
