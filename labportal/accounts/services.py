@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from labportal.accounts import access
+from labportal.accounts.events import invitation_accepted
 from labportal.accounts.models import (
     Department,
     Invitation,
@@ -141,6 +142,7 @@ def accept_invitation(*, token: str, password: str, full_name: str) -> User:
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user", "updated_at"])
     record_audit(user, "invitation.accepted", invitation)
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user
 
 

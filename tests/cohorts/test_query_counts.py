@@ -30,7 +30,10 @@ def grow(cohort, trainees, weeks):
         UserFactory(role="trainee", full_name=f"Praktikant {n:03d}")
         for n in range(existing, trainees)
     ]
-    Enrolment.objects.bulk_create(Enrolment(cohort=cohort, trainee=p) for p in people)
+    Enrolment.objects.bulk_create(
+        Enrolment(cohort=cohort, trainee=p, starts_on=cohort.starts_on, ends_on=cohort.ends_on)
+        for p in people
+    )
     for trainee in (e.trainee for e in cohort.enrolments.select_related("trainee")):
         have = set(ProgressLog.objects.filter(trainee=trainee).values_list("week", flat=True))
         ProgressLog.objects.bulk_create(

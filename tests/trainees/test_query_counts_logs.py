@@ -43,7 +43,10 @@ def grow(cohort, lab_lead, trainees, weeks):
         UserFactory(role="trainee", full_name=f"Praktikant {n:03d}")
         for n in range(existing, trainees)
     ]
-    Enrolment.objects.bulk_create(Enrolment(cohort=cohort, trainee=p) for p in people)
+    Enrolment.objects.bulk_create(
+        Enrolment(cohort=cohort, trainee=p, starts_on=cohort.starts_on, ends_on=cohort.ends_on)
+        for p in people
+    )
     for enrolment in cohort.enrolments.select_related("trainee"):
         have = set(enrolment.trainee.progress_logs.values_list("week", flat=True))
         logs = ProgressLog.objects.bulk_create(

@@ -116,17 +116,6 @@ def test_a_trainee_who_started_midweek_owes_that_weeks_log(cohort):
     assert len(emails_to(wednesday)) == 1
 
 
-def test_two_running_enrolments_give_one_reminder(cohort):
-    trainee = enrolled(cohort)
-    EnrolmentFactory(
-        cohort=CohortFactory(starts_on=date(2025, 2, 3), ends_on=date(2025, 8, 29)),
-        trainee=trainee,
-    )
-
-    assert reminders.send_log_reminders(now=NOW) == 1
-    assert len(emails_to(trainee)) == 1
-
-
 def test_reminder_is_sent_once_per_trainee_and_week(cohort):
     first, second = enrolled(cohort), enrolled(cohort)
 
