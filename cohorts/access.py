@@ -33,8 +33,9 @@ from cohorts.models import (
     Cohort,
     CohortStatus,
     Enrolment,
+    RotationPeriod,
 )
-from labportal.accounts.models import Role
+from labportal.accounts.models import Organisation, OrganisationKind, Role, User
 from prototypes import access as idea_access
 from prototypes.models import Idea
 
@@ -154,5 +155,144 @@ def get_applicant_for_user(user: Anyone, pk: int) -> Applicant:
 def get_assignment_for_user(user: Anyone, pk: int) -> Assignment:
     assignment: Assignment = get_object_or_404(
         assignments_visible_to(user).select_related("idea", "cohort"), pk=pk
+    )
+    return assignment
+
+
+# Manage: cohort pages, enrolments, rotations, supervisors --------------------------------
+# Who may be named: a supervisor is a person with the supervisor role or of the lab; a
+# lead is of the lab; a trainee is enrolled; a rotation is at a partner company or a
+# municipality. Only active people and organisations are offered or accepted.
+SUPERVISOR_ROLES = (Role.SUPERVISOR, *LAB_ROLES)
+ROTATION_KINDS = (OrganisationKind.PARTNER, OrganisationKind.MUNICIPALITY)
+
+
+def supervisor_candidates() -> QuerySet[User]:
+    people: QuerySet[User] = User.objects.filter(role__in=SUPERVISOR_ROLES, is_active=True)
+    return people
+
+
+def lead_candidates() -> QuerySet[User]:
+    people: QuerySet[User] = User.objects.filter(role__in=LAB_ROLES, is_active=True)
+    return people
+
+
+def enrollable_trainees() -> QuerySet[User]:
+    people: QuerySet[User] = User.objects.filter(role=Role.TRAINEE, is_active=True)
+    return people
+
+
+def rotation_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind__in=ROTATION_KINDS, is_active=True)
+
+
+def can_see_cohort_notes(user: Anyone) -> bool:
+    """The cohort's notes are the lab's and its supervisors' working notes."""
+    return _is_active(user) and user.role in SUPERVISOR_ROLES
+
+
+def can_download_cohort_plan(user: Anyone) -> bool:
+    """The one-page plan for the department meeting: the lab."""
+    return is_lab(user)
+
+
+def enrolments_detailed_for(user: Anyone, cohort: Cohort) -> QuerySet[Enrolment]:
+    """Enrolments of `cohort` whose dates, supervisors and rotations `user` sees: the lab
+    and the cohort's supervisors all; a trainee their own; a supervisor of an
+    enrolment that one. Of the others, a viewer sees only the trainee's name."""
+    enrolments = Enrolment.objects.filter(cohort=cohort)
+    if not _is_active(user):
+        return enrolments.none()
+    if is_lab(user) or cohort.supervisors.filter(pk=user.pk).exists():
+        return enrolments
+    return enrolments.filter(Q(trainee=user) | Q(supervisors=user)).distinct()
+
+
+def can_see_leave_reason(user: Anyone, enrolment: Enrolment) -> bool:
+    """Why a trainee left early is personal: the lab and the trainee themself."""
+    return is_lab(user) or (_is_active(user) and enrolment.trainee_id == user.pk)
+
+
+def get_rotation_for_user(user: Anyone, pk: int) -> RotationPeriod:
+    rotation: RotationPeriod = get_object_or_404(
+        RotationPeriod.objects.filter(
+            enrolment__in=enrolments_visible_to(user).values("pk")
+        ).select_related("enrolment__cohort", "enrolment__trainee", "organisation"),
+        pk=pk,
+    )
+    return rotation
+
+
+# Recruitment: the public application page and the screening -----------------------------
+# Applicants have no account: the public pages ask only whether a cohort is recruiting.
+# Screening (the list, an applicant's page, moving them on) is the lab's.
+def get_cohort_open_for_applications(pk: int) -> Cohort:
+    """A recruiting cohort for the public application page; any other cohort answers
+    404, so the page says nothing about cohorts that take no applications."""
+    cohort: Cohort = get_object_or_404(
+        cohorts_open_for_applications().select_related("organisation"), pk=pk
+    )
+    return cohort
+
+
+def can_move_applicant(user: Anyone, applicant: Applicant) -> bool:
+    """Shortlist, interview, offer, accept (which invites) or decline: the lab."""
+    return can_screen_applicants(user)
+
+
+def screening_cohorts(user: Anyone) -> QuerySet[Cohort]:
+    """The cohorts the screening list may be filtered by."""
+    return cohorts_visible_to(user) if can_screen_applicants(user) else Cohort.objects.none()
+
+
+# Planning: the board, matching, assignments and handovers ---------------------------------
+# The lab plans (`can_plan`). The assignment pages are for whoever sees the assignment's
+# cohort (a trainee their own cohort's, a supervisor theirs, the lab all); department
+# staff see the plan of their own department's ideas on the idea's page only
+# (`assignments_of_idea_visible_to`), never an assignment page.
+def can_open_assignment_pages(user: Anyone) -> bool:
+    return can_list_cohorts(user)
+
+
+def can_change_assignment(user: Anyone, assignment: Assignment) -> bool:
+    """Team and dates of a planned or in-progress assignment; starting and finishing it."""
+    return can_plan(user) and assignment.is_active
+
+
+def can_hand_over(user: Anyone, assignment: Assignment) -> bool:
+    """Only work in progress is handed over to the trainees of another cohort."""
+    return can_plan(user) and assignment.is_in_progress
+
+
+def ideas_to_plan(user: Anyone) -> QuerySet[Idea]:
+    """The backlog: accepted ideas the lab marked ready to plan."""
+    from prototypes.models import IdeaStatus
+
+    if not can_plan(user):
+        return Idea.objects.none()
+    return idea_access.visible_ideas(user).filter(status=IdeaStatus.ACCEPTED, ready_to_plan=True)
+
+
+def get_idea_to_match_for_user(user: Anyone, pk: int) -> Idea:
+    """Any idea the planner may see (the match page explains why one cannot be planned)."""
+    from django.http import Http404
+
+    if not can_plan(user):
+        raise Http404
+    idea: Idea = idea_access.get_idea_for_user(user, pk)
+    return idea
+
+
+def get_assignment_page_for_user(user: Anyone, pk: int) -> Assignment:
+    """The assignment with what its page shows; 404 unless the user sees its cohort."""
+    from django.http import Http404
+
+    if not can_open_assignment_pages(user):
+        raise Http404
+    assignment: Assignment = get_object_or_404(
+        assignments_visible_to(user).select_related(
+            "idea__department", "cohort", "continues__cohort", "continued_by__cohort", "created_by"
+        ),
+        pk=pk,
     )
     return assignment

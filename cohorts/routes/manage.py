@@ -1,5 +1,20 @@
-"""URLs of the cohorts app: manage (included by `cohorts.urls`)."""
+"""URLs of the cohorts app: manage (included by `cohorts.urls`). The cohort's page,
+creating and editing cohorts, their status, enrolments, rotation periods and the plan
+as a PDF; the views are `cohorts.views_cohorts`."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cohorts import views_cohorts as views
+
+urlpatterns: list[URLPattern] = [
+    path("cohorts/new/", views.cohort_create, name="create"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="detail"),
+    path("cohorts/<int:pk>/edit/", views.cohort_update, name="update"),
+    path("cohorts/<int:pk>/status/", views.cohort_status, name="status"),
+    path("cohorts/<int:pk>/plan.pdf", views.cohort_plan_pdf, name="plan_pdf"),
+    path("cohorts/<int:pk>/enrolments/new/", views.enrolment_create, name="enrolment_create"),
+    path("enrolments/<int:pk>/edit/", views.enrolment_update, name="enrolment_update"),
+    path("enrolments/<int:pk>/leave/", views.enrolment_leave, name="enrolment_leave"),
+    path("enrolments/<int:pk>/rotations/new/", views.rotation_create, name="rotation_create"),
+    path("rotations/<int:pk>/delete/", views.rotation_delete, name="rotation_delete"),
+]
