@@ -1,6 +1,6 @@
 """The cohorts app's models, one module per capability."""
 
-from cohorts.models.cohort import Cohort, CohortStatus, DateRange, Enrolment, RotationPeriod
+from cohorts.models.cohort import Cohort, CohortStatus, Enrolment, RotationPeriod
 from cohorts.models.planning import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -29,7 +29,6 @@ __all__ = [
     "AssignmentStatus",
     "Cohort",
     "CohortStatus",
-    "DateRange",
     "Enrolment",
     "RotationPeriod",
 ]

@@ -10,21 +10,14 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from labportal.accounts.models import Organisation
+from labportal.core.db import DateRange, SameId
 from labportal.core.models import TimeStampedModel
-
-
-class DateRange(Func):
-    """PostgreSQL's `daterange(start, end, '[]')`: both days included."""
-
-    function = "DATERANGE"
-    template = "%(function)s(%(expressions)s, '[]')"
-    output_field = models.DateField()  # only compared in the constraint
 
 
 class CohortStatus(models.TextChoices):
@@ -158,7 +151,7 @@ class Enrolment(TimeStampedModel):
             ExclusionConstraint(
                 name="enrolment_no_overlap",
                 expressions=[
-                    ("trainee", RangeOperators.EQUAL),
+                    (SameId("trainee_id"), RangeOperators.OVERLAPS),
                     (DateRange("starts_on", "ends_on"), RangeOperators.OVERLAPS),
                 ],
             ),
@@ -216,7 +209,7 @@ class RotationPeriod(TimeStampedModel):
             ExclusionConstraint(
                 name="rotation_no_overlap",
                 expressions=[
-                    ("enrolment", RangeOperators.EQUAL),
+                    (SameId("enrolment_id"), RangeOperators.OVERLAPS),
                     (DateRange("starts_on", "ends_on"), RangeOperators.OVERLAPS),
                 ],
             ),
