@@ -7,7 +7,15 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts")
 
     def ready(self) -> None:
+        from cohorts.idea_panel import plan_panel
         from cohorts.nav import cohorts_entries
+        from cohorts.receivers import on_invitation_accepted
+        from labportal.accounts.events import invitation_accepted
         from labportal.core import nav
+        from prototypes.panels import register_idea_panel
 
         nav.register(cohorts_entries)
+        register_idea_panel(plan_panel)
+        invitation_accepted.connect(
+            on_invitation_accepted, dispatch_uid="cohorts.carry_over_applicant"
+        )

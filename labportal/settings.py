@@ -328,6 +328,18 @@ TRAINEE_EDUCATION_TARGET_PERCENT = env.int("TRAINEE_EDUCATION_TARGET_PERCENT", d
 if not 0 <= TRAINEE_EDUCATION_TARGET_PERCENT <= 100:
     raise ImproperlyConfigured("TRAINEE_EDUCATION_TARGET_PERCENT must be between 0 and 100.")
 
+# Recruitment ----------------------------------------------------------------
+# Applicants who were not taken are deleted this many months after the decision (or,
+# never decided, after their cohort's end) by a nightly task.
+APPLICANT_RETENTION_MONTHS = env.int("APPLICANT_RETENTION_MONTHS", default=6)
+if APPLICANT_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("APPLICANT_RETENTION_MONTHS must be at least 1.")
+# Applications one client IP address may send per hour on the public application page
+# (counted in the cache); more are refused with a friendly "try again later" page.
+APPLICATION_RATE_LIMIT_PER_HOUR = env.int("APPLICATION_RATE_LIMIT_PER_HOUR", default=5)
+if APPLICATION_RATE_LIMIT_PER_HOUR < 1:
+    raise ImproperlyConfigured("APPLICATION_RATE_LIMIT_PER_HOUR must be at least 1.")
+
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -77,3 +77,51 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     starts_on = factory.LazyAttribute(lambda o: o.cohort.starts_on)
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=55))
+
+
+# Recruitment ------------------------------------------------------------------------------
+class ApplicantEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.ApplicantEvent"
+
+    applicant = factory.SubFactory(ApplicantFactory)
+    from_status = "new"
+    to_status = "shortlisted"
+    note = "Bra ansökan."
+
+
+def application_answers(**overrides):
+    """What an applicant writes on the public form (`cohorts.services.recruitment.Answers`)."""
+    from cohorts.services.recruitment import Answers
+
+    values = {
+        "full_name": "Amira Haddad",
+        "email": "amira.haddad@example.se",
+        "phone": "070-123 45 67",
+        "language": "sv",
+        "background": "Systemvetenskap, 180 hp, Linnéuniversitetet.",
+        "work_experience": "Supporttekniker 2019-2022.",
+        "languages": "Svenska, arabiska, engelska",
+        "wants_to_work_with": "Webbutveckling och tillgänglighet.",
+    }
+    return Answers(**{**values, **overrides})
+
+
+# Planning (board, matching, assignments) ---------------------------------------------------
+class AssignmentMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment.members.through
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, cohort=factory.SelfAttribute("..assignment.cohort")
+    )
+
+
+class PlannableIdeaFactory(IdeaFactory):
+    """An idea in the backlog: accepted, assessed and ready to plan."""
+
+    status = "accepted"
+    ready_to_plan = True
+    size_weeks = 8
+    decided_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,17 @@
+"""What the cohorts app does when other apps announce something; connected once, in
+`CohortsConfig.ready()`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cohorts.services.recruitment_onboarding import carry_over_applicant
+from labportal.accounts.models import Invitation, User
+
+
+def on_invitation_accepted(sender: Any, invitation: Invitation, user: User, **kwargs: Any) -> None:
+    """A new account from an invitation: if the invitation was made for an accepted
+    applicant, enrol them and carry their answers over to their trainee profile.
+
+    Sent inside the account's transaction, so this commits or rolls back with it."""
+    carry_over_applicant(invitation=invitation, user=user)
