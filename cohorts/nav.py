@@ -1,4 +1,6 @@
-"""The cohorts' menu entry (see `labportal.core.nav`)."""
+"""The cohorts' menu entries (see `labportal.core.nav`): for the lab, after the
+trainees (30, 32). Trainees and supervisors find their cohort on the start page, so
+the menu asks no query on every page."""
 
 from __future__ import annotations
 
@@ -7,11 +9,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cohorts import access
 from labportal.core.nav import Entry
-from trainees import access
 
 
 def cohorts_entries(user: Any) -> list[Entry]:
-    if not access.can_view_cohort_progress(user):
-        return []
-    return [Entry(36, _("Cohorts"), reverse("cohorts:list"))]
+    entries = []
+    if access.can_manage_cohorts(user):
+        entries.append(Entry(36, _("Cohorts"), reverse("cohorts:list")))
+    if access.can_plan(user):
+        entries.append(Entry(37, _("Planning"), reverse("cohorts:board")))
+    if access.can_screen_applicants(user):
+        entries.append(Entry(38, _("Applicants"), reverse("cohorts:applicant_list")))
+    return entries

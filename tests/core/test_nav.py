@@ -17,6 +17,9 @@ SKILLS = ("Skills", reverse("core:skill_list"))
 AUDIT = ("Audit log", reverse("core:audit_list"))
 TRAINEES = ("Trainees", reverse("trainees:list"))
 COHORTS = ("Cohorts", reverse("cohorts:list"))
+PLANNING = ("Planning", reverse("cohorts:board"))
+APPLICANTS = ("Applicants", reverse("cohorts:applicant_list"))
+LAB_MENU = [START, IDEAS, TRAINEES, COHORTS, PLANNING, APPLICANTS, PEOPLE, INVITATIONS]
 MY_LOGS = ("My weekly logs", reverse("trainees:log_list"))
 PROGRESS_LOGS = ("Progress logs", reverse("trainees:log_list"))
 
@@ -26,9 +29,12 @@ PROGRESS_LOGS = ("Progress logs", reverse("trainees:log_list"))
     [
         (
             "admin",
-            [START, IDEAS, TRAINEES, COHORTS, PEOPLE, INVITATIONS, ORGANISATIONS, SKILLS, AUDIT],
+            [*LAB_MENU, ORGANISATIONS, SKILLS, AUDIT],
         ),
-        ("lab_lead", [START, IDEAS, TRAINEES, COHORTS, PEOPLE, INVITATIONS, SKILLS]),
+        (
+            "lab_lead",
+            [*LAB_MENU, SKILLS],
+        ),
         ("department_staff", [START, IDEAS, SKILLS]),
         ("supervisor", [START, PROGRESS_LOGS, SKILLS]),
         ("trainee", None),
