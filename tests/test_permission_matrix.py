@@ -7,7 +7,8 @@ what each persona gets:
     ok       the page is shown
     done     redirected, and the write happened (POST)
     back     redirected, nothing written: refused with a message, or sent elsewhere
-    form     the form is shown again, nothing written (POST)
+    form     the form is shown again, nothing written (POST): 200, or 400 where the view
+             answers refused data with its status (a move the status table lacks)
     login    sent to sign in
     403 404 410   refused, hidden, gone (nothing written)
     any      not judged (the health check answers 503 when no worker runs)
@@ -18,6 +19,7 @@ expected fails as loudly as a wrong status, and so does a "done" that wrote noth
 
 An object the persona may not see answers 404, so that another department's ideas are
 not revealed; a URL meant for other roles answers 403 before it looks at any object.
+The public application pages need no account: everyone gets the same answer there.
 
 A new URL fails `test_every_project_url_is_in_the_matrix` until it has a row, and
 `test_every_url_is_read_only_or_has_its_writes_tried` until its writes are tried or it
@@ -40,13 +42,22 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import (
+    Applicant,
+    ApplicantStatus,
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    RotationPeriod,
+)
+from cohorts.services import recruitment_spam
 from labportal.accounts.models import Department, Invitation, Organisation, User
 from labportal.core.models import Skill
 from prototypes.models import (
@@ -62,7 +73,12 @@ from prototypes.models import (
     Urgency,
 )
 from tests.accounts.factories import DepartmentFactory, InvitationFactory, UserFactory, give_totp
-from tests.cohorts.factories import CohortFactory, EnrolmentFactory
+from tests.cohorts.factories import (
+    ApplicantFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    RotationPeriodFactory,
+)
 from tests.core.factories import SkillFactory
 from tests.prototypes.factories import PDF_BYTES, IdeaAttachmentFactory, IdeaFactory
 from tests.trainees.factories import (
@@ -420,13 +436,109 @@ MATRIX: list[Row] = [
         ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
         ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
 
-    # Cohorts: the lab's alone, not even the supervisors named on them -------------------
+    # Cohorts: a cohort's page for whoever sees the cohort (the lab, its trainees, its
+    # supervisors); the list, the progress and all management the lab's alone, refused with
+    # 403 before any object is looked at. The state is the cohort: the trainee's
+    # ("supervised", running, `supervisor` named on it), the other trainee's ("other",
+    # running), the trainee's earlier one ("earlier", finished, which the trainee left
+    # early; `supervisor` supervises only that enrolment), "recruiting" and "planned" (no
+    # one enrolled); or, for a status change, "source->target" on the cohort in `source`.
     #                                      anon   admin  lead   staff  collg  train  super  outsd
     *rows("get", "cohorts:list",
         ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:detail",
+        ("supervised",                     LOGIN, OK,    OK,    E403,  E403,  OK,    OK,    E403),
+        ("earlier",                        LOGIN, OK,    OK,    E403,  E403,  OK,    OK,    E403),
+        ("other",                          LOGIN, OK,    OK,    E403,  E403,  E404,  E404,  E403)),
     # the state is the cohort: the trainee's, on which `supervisor` is named
     *rows("get", "cohorts:progress",
         ("supervised",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:create",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:create",
+        ("",                               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:update",
+        ("supervised",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:update",
+        ("supervised",                     LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    # `?target=`: the confirmation page of a move; a move the table lacks is a message
+    *rows("get", "cohorts:status",
+        ("planned->recruiting",            LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("running->finished",              LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("finished->running",              LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:status",
+        ("planned->recruiting",            LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("planned->running",               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("recruiting->planned",            LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("recruiting->running",            LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("running->finished",              LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("finished->running",              LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403),
+        ("planned->finished",              LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403),
+        ("running->nonsense",              LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:plan_pdf",
+        ("supervised",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:enrolment_create",
+        ("supervised",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # a finished cohort takes no new trainees
+    *rows("post", "cohorts:enrolment_create",
+        ("supervised",                     LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("earlier",                        LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+    # Enrolments: the state is whose it is (the trainee's in the supervised cohort, the
+    # other trainee's), or "left": the trainee's earlier one, left early
+    *rows("get", "cohorts:enrolment_update",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:enrolment_update",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:enrolment_leave",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("left",                           LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:enrolment_leave",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("left",                           LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:rotation_create",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:rotation_create",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    # a rotation period of the trainee's enrolment
+    *rows("get", "cohorts:rotation_delete",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:rotation_delete",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+
+    # Recruitment: the application pages are public (a cohort only while it recruits); the
+    # screening is the lab's. The state is the cohort applied to ("recruiting", or
+    # "planned": not recruiting), with how the form is sent; or the applicant's status
+    # ("source->target" for a move, ":no_reason" for a decline without one).
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "cohorts:apply_list",
+        ("",                               OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK)),
+    *rows("get", "cohorts:apply",
+        ("recruiting",                     OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+        ("planned",                        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
+    # the same thank-you page for a new application, a repeated one and a robot's
+    *rows("post", "cohorts:apply",
+        ("recruiting",                     DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  DONE),
+        ("recruiting:no_consent",          FORM,  FORM,  FORM,  FORM,  FORM,  FORM,  FORM,  FORM),
+        ("recruiting:known_address",       BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("recruiting:robot",               BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK,  BACK),
+        ("planned",                        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
+    *rows("get", "cohorts:apply_thanks",
+        ("",                               OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK)),
+    *rows("get", "cohorts:applicant_list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:applicant_detail",
+        ("new",                            LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("offered",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # accepting invites the applicant; a move the table lacks answers 400 with the form
+    *rows("post", "cohorts:applicant_move",
+        ("new->shortlisted",               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("new->declined",                  LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("new->declined:no_reason",        LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("new->accepted",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("new->nonsense",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("offered->accepted",              LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("offered->declined:no_reason",    LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
 ]
 # fmt: on
 
@@ -454,11 +566,17 @@ READ_ONLY = {
     "trainees:milestones",
     "trainees:milestone_types",
     "trainees:summary_page",
+    "cohorts:list",
+    "cohorts:progress",
+    "cohorts:detail",
+    "cohorts:apply_list",
+    "cohorts:apply_thanks",
+    "cohorts:applicant_list",
+    "cohorts:applicant_detail",
     # downloads: each writes who fetched it to the audit log, and changes nothing else
     "trainees:skill_evidence",
     "trainees:summary",
-    "cohorts:list",
-    "cohorts:progress",
+    "cohorts:plan_pdf",
 }
 
 
@@ -486,7 +604,10 @@ class World:
     attachments: dict[str, IdeaAttachment]  # by their idea's status
     invitations: dict[str, Invitation]  # pending, accepted, pending_admin
     tokens: dict[str, str]  # the raw tokens of the pending and the accepted invitation
-    cohort: Cohort  # the `trainee` persona's, on which `supervisor` is named
+    cohorts: dict[str, Cohort]  # supervised, other, earlier, recruiting, planned
+    enrolments: dict[str, Enrolment]  # trainee, other_trainee, left (the trainee's earlier)
+    rotation: RotationPeriod  # of the trainee's enrolment
+    applicants: dict[str, Applicant]  # to the recruiting cohort, by status: new, offered
     new_skill: Skill  # in no trainee's profile yet
     skill_records: dict[str, SkillRecord]  # trainee, trainee:validated, other_trainee
     logs: dict[str, ProgressLog]  # by whose they are: trainee, other_trainee
@@ -509,6 +630,23 @@ class World:
     def milestone(self, state: str) -> Milestone:
         return self.milestones[state.split("->")[0]]
 
+    def cohort(self, state: str) -> Cohort:
+        """The cohort a row is about: the state names it, or its status ("source->target")."""
+        name = state.split("->")[0].split(":")[0]
+        return self.cohorts[COHORT_IN_STATUS.get(name, name)]
+
+    def applicant(self, state: str) -> Applicant:
+        return self.applicants[state.split("->")[0]]
+
+
+# The cohort whose status a "source->target" row changes, by `source`.
+COHORT_IN_STATUS = {
+    CohortStatus.PLANNED: "planned",
+    CohortStatus.RECRUITING: "recruiting",
+    CohortStatus.RUNNING: "supervised",
+    CohortStatus.FINISHED: "earlier",
+}
+
 
 def build_world() -> World:
     department = DepartmentFactory()
@@ -525,6 +663,8 @@ def build_world() -> World:
         "another_admin": UserFactory(role="admin"),
         # no persona: the trainee whose records the personas must not reach
         "other_trainee": UserFactory(role="trainee", full_name="Olle Annanpraktikant"),
+        # no persona: a trainee in no cohort yet, whom the lab enrols
+        "newcomer": UserFactory(role="trainee", full_name="Nora Nykomling"),
     }
     assert users["outsider"].organisation_id != department.organisation_id
     sessions = {}
@@ -549,6 +689,15 @@ def build_world() -> World:
         "pending_admin": InvitationFactory(role="admin"),
     }
     enrolments = enrol_trainees(users)
+    left = enrol_earlier(users)
+    recruiting = CohortFactory(status=CohortStatus.RECRUITING, name="Matrisomgång rekrytering")
+    cohorts = {
+        "supervised": enrolments["trainee"].cohort,
+        "other": enrolments["other_trainee"].cohort,
+        "earlier": left.cohort,
+        "recruiting": recruiting,
+        "planned": CohortFactory(starts_on=timezone.localdate() + timedelta(weeks=30)),
+    }
     for who in ("trainee", "other_trainee"):
         TraineeProfileFactory(user=users[who], background="Matrisens bakgrund")
     return World(
@@ -561,7 +710,15 @@ def build_world() -> World:
         attachments=attachments,
         invitations=invitations,
         tokens=tokens,
-        cohort=enrolments["trainee"].cohort,
+        cohorts=cohorts,
+        enrolments={**enrolments, "left": left},
+        rotation=RotationPeriodFactory(enrolment=enrolments["trainee"]),
+        applicants={
+            status: ApplicantFactory(
+                cohort=recruiting, status=status, full_name=f"Matrissökande {status}"
+            )
+            for status in (ApplicantStatus.NEW, ApplicantStatus.OFFERED)
+        },
         new_skill=SkillFactory(),
         skill_records=build_skill_records(users),
         logs={
@@ -576,17 +733,36 @@ def build_world() -> World:
 def enrol_trainees(users: dict[str, User]) -> dict[str, Enrolment]:
     """As the `enrolment` and `supervisor` fixtures of tests/conftest.py: the trainee in a
     cohort that started 20 weeks ago, the supervisor named on it; the other trainee in a
-    cohort of the same weeks that the supervisor is not named on."""
+    cohort of the same weeks that the supervisor is not named on. Both are running."""
     start = timezone.localdate() - timedelta(weeks=20)
     enrolments = {
         who: EnrolmentFactory(
-            cohort=CohortFactory(starts_on=start, ends_on=start + timedelta(weeks=40)),
+            cohort=CohortFactory(
+                starts_on=start, ends_on=start + timedelta(weeks=40), status=CohortStatus.RUNNING
+            ),
             trainee=users[who],
         )
         for who in ("trainee", "other_trainee")
     }
     enrolments["trainee"].cohort.supervisors.add(users["supervisor"])
     return enrolments
+
+
+def enrol_earlier(users: dict[str, User]) -> Enrolment:
+    """The trainee's earlier cohort, finished before the current one began: they left it
+    early; the supervisor supervised that enrolment and is not named on the cohort."""
+    start = timezone.localdate() - timedelta(weeks=80)
+    enrolment = EnrolmentFactory(
+        cohort=CohortFactory(
+            starts_on=start, ends_on=start + timedelta(weeks=40), status=CohortStatus.FINISHED
+        ),
+        trainee=users["trainee"],
+        ends_on=start + timedelta(weeks=20),
+        left_early=True,
+        leave_reason="Fick ett jobb.",
+    )
+    enrolment.supervisors.add(users["supervisor"])
+    return enrolment
 
 
 def build_skill_records(users: dict[str, User]) -> dict[str, SkillRecord]:
@@ -768,6 +944,74 @@ def milestone_move(world: World, state: str) -> dict:
 
 def milestone_type_data(name_sv: str, name_en: str) -> dict:
     return {"name_sv": name_sv, "name_en": name_en, "position": 70, "is_active": "on"}
+
+
+def cohort_pk(world: World, state: str) -> list:
+    return [world.cohort(state).pk]
+
+
+def cohort_field(name: str) -> Callable[[World, str], Any]:
+    return lambda world, state: getattr(Cohort.objects.get(pk=world.cohort(state).pk), name)
+
+
+def cohort_update_data(world: World, state: str) -> dict:
+    cohort = Cohort.objects.get(pk=world.cohort(state).pk)
+    return {
+        "name": "Omdöpt omgång",
+        "organisation": cohort.organisation_id,
+        "starts_on": str(cohort.starts_on),
+        "ends_on": str(cohort.ends_on),
+        "capacity": cohort.capacity,
+        "supervisors": [p.pk for p in cohort.supervisors.all()],
+        "education_target_percent": cohort.education_target_percent,
+        "version": cohort.version,
+    }
+
+
+def enrolment_pk(world: World, state: str) -> list:
+    return [world.enrolments[state].pk]
+
+
+def enrolment_of(world: World, state: str) -> Enrolment:
+    return Enrolment.objects.get(pk=world.enrolments[state].pk)
+
+
+# TEST-NET-3: no other test applies from here.
+APPLICANT_ADDRESS = "203.0.113.91"
+
+
+def from_a_fresh_address(client: Client, world: World, state: str) -> None:
+    """Apply from an address that has applied to nothing this hour: the rate limit counts
+    in the cache, which no rollback empties, and would otherwise answer 429 to the rows."""
+    client.defaults["REMOTE_ADDR"] = APPLICANT_ADDRESS
+    cache.delete(recruitment_spam.submission_key(APPLICANT_ADDRESS))
+
+
+def application_data(world: World, state: str) -> dict:
+    """The public form, sent as the state says: in full, without consent, from the address
+    of someone who applied already, or by a robot (the hidden field filled in)."""
+    how = state.partition(":")[2]
+    data = {
+        "full_name": "Amira Matris",
+        "email": world.applicants["new"].email if how == "known_address" else "amira@example.se",
+        "language": "sv",
+        "wants_to_work_with": "Webbutveckling.",
+        "shown_language": "sv",
+        recruitment_spam.HONEYPOT_FIELD: "https://example.com" if how == "robot" else "",
+    }
+    if how != "no_consent":
+        data["consent"] = "on"
+    return data
+
+
+def applicant_of(world: World, state: str) -> Applicant:
+    return Applicant.objects.get(pk=world.applicant(state).pk)
+
+
+def applicant_move(world: World, state: str) -> dict:
+    target, _, how = state.split("->")[1].partition(":")
+    note = "" if how == "no_reason" else "Stämmer med vad omgången behöver."
+    return {"target": target, "note": note, "version": applicant_of(world, state).version}
 
 
 CALLS: dict[str, Call] = {
@@ -963,7 +1207,80 @@ CALLS: dict[str, Call] = {
     ),
     "trainees:summary_page": Call(args=trainee_pk),
     "trainees:summary": Call(args=trainee_pk),
-    "cohorts:progress": Call(args=lambda w, s: [w.cohort.pk]),
+    "cohorts:detail": Call(args=cohort_pk),
+    "cohorts:progress": Call(args=cohort_pk),
+    "cohorts:create": Call(
+        data=lambda w, s: {
+            "name": "Matrisomgången",
+            "organisation": w.organisation.pk,
+            "starts_on": "2031-01-06",
+            "ends_on": "2031-06-27",
+            "capacity": "12",
+            "education_target_percent": "20",
+        },
+        probe=lambda w, s: Cohort.objects.filter(name="Matrisomgången").exists(),
+    ),
+    "cohorts:update": Call(args=cohort_pk, data=cohort_update_data, probe=cohort_field("name")),
+    "cohorts:status": Call(
+        args=cohort_pk,
+        query=lambda w, s: {"target": s.split("->")[1]},
+        data=lambda w, s: dict(zip(("seen", "target"), s.split("->"), strict=True)),
+        probe=cohort_field("status"),
+    ),
+    "cohorts:plan_pdf": Call(args=cohort_pk, query=lambda w, s: {"lang": "en"}),
+    "cohorts:enrolment_create": Call(
+        args=cohort_pk,
+        data=lambda w, s: {
+            "trainee": w.users["newcomer"].pk,
+            "starts_on": w.cohort(s).starts_on.isoformat(),
+            "ends_on": w.cohort(s).ends_on.isoformat(),
+        },
+        probe=lambda w, s: Enrolment.objects.filter(trainee=w.users["newcomer"]).count(),
+    ),
+    "cohorts:enrolment_update": Call(
+        args=enrolment_pk,
+        data=lambda w, s: {
+            "starts_on": str(enrolment_of(w, s).starts_on + timedelta(days=7)),
+            "ends_on": str(enrolment_of(w, s).ends_on),
+            "supervisors": [p.pk for p in enrolment_of(w, s).supervisors.all()],
+            "version": enrolment_of(w, s).version,
+        },
+        probe=lambda w, s: enrolment_of(w, s).starts_on,
+    ),
+    "cohorts:enrolment_leave": Call(
+        args=enrolment_pk,
+        data=lambda w, s: {
+            "left_on": str(enrolment_of(w, s).starts_on + timedelta(days=100)),
+            "reason": "Fick ett jobb i matrisen.",
+            "version": enrolment_of(w, s).version,
+        },
+        probe=lambda w, s: enrolment_of(w, s).leave_reason,
+    ),
+    "cohorts:rotation_create": Call(
+        args=enrolment_pk,
+        data=lambda w, s: {
+            "organisation": w.rotation.organisation_id,
+            "starts_on": str(enrolment_of(w, s).starts_on + timedelta(days=120)),
+            "ends_on": str(enrolment_of(w, s).starts_on + timedelta(days=130)),
+        },
+        probe=lambda w, s: RotationPeriod.objects.filter(enrolment=w.enrolments[s]).count(),
+    ),
+    "cohorts:rotation_delete": Call(
+        args=lambda w, s: [w.rotation.pk],
+        probe=lambda w, s: RotationPeriod.objects.filter(pk=w.rotation.pk).exists(),
+    ),
+    "cohorts:apply": Call(
+        args=cohort_pk,
+        before=from_a_fresh_address,
+        data=application_data,
+        probe=lambda w, s: Applicant.objects.count(),
+    ),
+    "cohorts:applicant_detail": Call(args=lambda w, s: [w.applicant(s).pk]),
+    "cohorts:applicant_move": Call(
+        args=lambda w, s: [w.applicant(s).pk],
+        data=applicant_move,
+        probe=lambda w, s: (applicant_of(w, s).status, applicant_of(w, s).invitation_id),
+    ),
 }
 
 
@@ -1080,7 +1397,7 @@ def test_the_world_is_as_the_matrix_assumes(world, db):
     assert world.invitations["pending"].expires_at > timezone.now() + timedelta(days=1)
     supervised = trainees_visible_to(world.users["supervisor"])
     assert set(supervised) == {world.users["trainee"]}
-    assert world.cohort.supervisors.filter(pk=world.users["supervisor"].pk).exists()
+    assert world.cohort("supervised").supervisors.filter(pk=world.users["supervisor"].pk).exists()
     assert enrolment_covering(enrolments_of(world.users["trainee"]), last_monday(1))
     assert not world.skill_records["trainee"].is_validated
     assert world.skill_records["trainee:validated"].is_validated
@@ -1091,3 +1408,21 @@ def test_the_world_is_as_the_matrix_assumes(world, db):
         type__name_en="Reference agreed",
     ).exists()
     assert profile_of(world, "trainee").reference_contact_id is None
+    supervisor = world.users["supervisor"]
+    assert {c.status for c in world.cohorts.values()} == set(COHORT_IN_STATUS)
+    assert all(world.cohort(status).status == status for status in COHORT_IN_STATUS)
+    assert not world.cohort("other").supervisors.exists()
+    assert not world.cohort("earlier").supervisors.exists()
+    assert world.enrolments["left"].left_early
+    assert world.enrolments["left"].trainee == world.users["trainee"]
+    assert list(Enrolment.objects.filter(supervisors=supervisor)) == [world.enrolments["left"]]
+    assert not world.cohort("recruiting").enrolments.exists()
+    assert not Enrolment.objects.filter(trainee=world.users["newcomer"]).exists()
+    assert world.rotation.enrolment == world.enrolments["trainee"]
+    assert world.rotation.organisation.kind == "partner"
+    assert world.applicant("new").status == ApplicantStatus.NEW
+    assert world.applicant("offered").status == ApplicantStatus.OFFERED
+    assert all(a.cohort == world.cohort("recruiting") for a in world.applicants.values())
+    assert not User.objects.filter(email=world.applicant("offered").email).exists()
+    assert not Invitation.objects.filter(email=world.applicant("offered").email).exists()
+    assert not Applicant.objects.filter(email="amira@example.se").exists()
