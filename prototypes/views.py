@@ -16,7 +16,7 @@ from labportal.accounts.models import Department
 from labportal.core.forms import apply_validation_error
 from labportal.core.models import Skill
 from labportal.core.pagination import paginate
-from prototypes import access, flow, workflow
+from prototypes import access, flow, panels, workflow
 from prototypes.filters import IdeaFilter
 from prototypes.forms import (
     CommentForm,
@@ -142,6 +142,8 @@ def _detail_context(
         or CommentForm(can_ask=access.can_ask_for_information(user, idea)),
         "missing": missing,
         "missing_labels": [_label_of(name) for name in missing],
+        # What other apps show on the idea (the plan: `prototypes.panels`).
+        "panels": panels.idea_panels(user, idea),
     }
 
 

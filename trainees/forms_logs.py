@@ -9,15 +9,19 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Field
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from prototypes.models import Idea
 from trainees.models import MAX_WEEKLY_HOURS, ProgressLog, monday_of
+from trainees.services.logs import loggable_prototypes
 
 ISO_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 
 def _label(field: str) -> Any:
-    return cast(Field[Any, Any], ProgressLog._meta.get_field(field)).verbose_name
+    # Capitalised like every other label (the models' verbose names are lower case).
+    return capfirst(cast(Field[Any, Any], ProgressLog._meta.get_field(field)).verbose_name)
 
 
 class WeekField(forms.DateField):
@@ -86,7 +90,29 @@ class ProgressLogForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=cast(Field[Any, Any], ProgressLog._meta.get_field("prototypes_text")).help_text,
     )
+    # The prototypes the trainee is on a team of (planning); the free text stays for
+    # anything else.
+    prototypes = forms.ModelMultipleChoiceField(
+        label=_("Prototypes of my teams"),
+        queryset=Idea.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The prototypes you are on the team of that you worked on this week."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, trainee: Any = None, keep: tuple[int, ...] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField[Idea]", self.fields["prototypes"])
+        choices = loggable_prototypes(trainee, keep) if trainee is not None else None
+        if choices is not None:
+            field.queryset = choices
+        # Without a team there is nothing to tick: the field is not shown or asked.
+        self.offers_prototypes = choices is not None and choices.exists()
+        if not self.offers_prototypes:
+            del self.fields["prototypes"]
 
 
 class LogCommentForm(forms.Form):

@@ -9,6 +9,8 @@ Invariants every write here keeps:
   (`WeekAlreadyLogged`). The trainee's user row is locked while the week is checked,
   so two tabs saving the same week at once cannot both pass the check.
 - Hours are not negative and come to at most MAX_WEEKLY_HOURS together.
+- The prototypes a log names (links to ideas) are ideas the trainee is on a team of,
+  or ones the log already named; anything else is refused.
 - An edit names the version it was based on; an edit of an older version is refused
   as a conflict (code "conflict") and changes nothing.
 - A comment (the lab, the trainee's supervisors) is told to the trainee in ONE email:
@@ -20,17 +22,19 @@ Invariants every write here keeps:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from labportal.accounts.models import User
 from labportal.core.services import queue_email, record_audit
+from prototypes.models import Idea
 from trainees import access
 from trainees.log_figures import enrolment_covering, enrolments_of
 from trainees.models import MAX_WEEKLY_HOURS, LogComment, ProgressLog, monday_of
@@ -121,6 +125,38 @@ def _checked_week(
     return week, enrolment_covering(enrolments, week)
 
 
+# Prototypes named in a log ----------------------------------------------------------------
+def loggable_prototypes(trainee: User, keep: Iterable[int] = ()) -> QuerySet[Idea]:
+    """The ideas a log of `trainee` may name: those they are on a team of (through
+    planning's assignments, by reverse lookup: this app never imports `cohorts`), and
+    the ones in `keep` (what the log names already, even after the team changed)."""
+    on_team = Idea.objects.filter(assignments__memberships__enrolment__trainee=trainee)
+    return (
+        Idea.objects.filter(Q(pk__in=on_team.values("pk")) | Q(pk__in=list(keep)))
+        .only("title")
+        .order_by("title", "pk")
+    )
+
+
+def _save_prototypes(trainee: User, log: ProgressLog, chosen: Iterable[Idea] | None) -> bool:
+    """Link the chosen ideas to the log; refuses one the trainee is not on a team of.
+    Returns whether the links changed. `None` (the form did not ask) changes nothing."""
+    if chosen is None:
+        return False
+    current = set(log.prototypes.values_list("pk", flat=True)) if log.pk else set()
+    wanted = {idea.pk for idea in chosen}
+    allowed = set(loggable_prototypes(trainee, current).values_list("pk", flat=True))
+    if wanted - allowed:
+        raise ValidationError(
+            {"prototypes": [_("Choose only prototypes you are on the team of.")]},
+            code="prototypes",
+        )
+    if wanted == current:
+        return False
+    log.prototypes.set(wanted)
+    return True
+
+
 def _lock_trainee(trainee: User) -> User:
     """The trainee's row, locked until the transaction ends: their log writes queue up."""
     locked: User = User.objects.select_for_update().get(pk=trainee.pk)
@@ -143,6 +179,7 @@ def create_log(
     for field in LOG_FIELDS[1:]:
         setattr(log, field, data.get(field) or ("" if field in TEXT_FIELDS else Decimal(0)))
     log.save()
+    _save_prototypes(trainee, log, data.get("prototypes"))
     record_audit(actor, "log.created", log, week=week.isoformat())
     return log
 
@@ -186,6 +223,8 @@ def update_log(
     locked.enrolment = enrolment
     locked.version += 1
     locked.save(update_fields=[*changed, "enrolment", "version", "updated_at"])
+    if _save_prototypes(trainee, locked, data.get("prototypes")):
+        changed.append("prototypes")
     record_audit(actor, "log.updated", locked, fields=changed)
     return locked
 

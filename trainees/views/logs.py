@@ -142,6 +142,7 @@ def log_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProgressLogForm(
         request.POST or None,
         initial={"week": _initial_week(request)},
+        trainee=request.user,
     )
     duplicate_of = None
     if request.method == "POST" and form.is_valid():
@@ -164,7 +165,13 @@ def log_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = access.get_log_for_user(request.user, pk)
     if not access.can_edit_log(request.user, log):
         raise PermissionDenied
-    form = ProgressLogForm(request.POST or None, initial=_values_of(log))
+    initial = _values_of(log)
+    form = ProgressLogForm(
+        request.POST or None,
+        initial=initial,
+        trainee=request.user,
+        keep=tuple(initial["prototypes"]),
+    )
     duplicate_of = saved = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,6 +208,7 @@ def _values_of(log: ProgressLog) -> dict[str, Any]:
         "learned": log.learned,
         "blockers": log.blockers,
         "prototypes_text": log.prototypes_text,
+        "prototypes": list(log.prototypes.values_list("pk", flat=True)),
         "version": log.version,
     }
 
