@@ -46,7 +46,7 @@ OUTSIDE_ENROLMENT = "outside_enrolment"
 
 
 def max_parallel() -> int:
-    return int(getattr(settings, "PLANNING_MAX_PARALLEL_ASSIGNMENTS", 2))
+    return int(settings.PLANNING_MAX_PARALLEL_ASSIGNMENTS)
 
 
 # Plain data --------------------------------------------------------------------------------

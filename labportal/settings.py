@@ -340,6 +340,13 @@ APPLICATION_RATE_LIMIT_PER_HOUR = env.int("APPLICATION_RATE_LIMIT_PER_HOUR", def
 if APPLICATION_RATE_LIMIT_PER_HOUR < 1:
     raise ImproperlyConfigured("APPLICATION_RATE_LIMIT_PER_HOUR must be at least 1.")
 
+# Planning -------------------------------------------------------------------
+# A trainee already on this many active assignments in a period is overbooked: the
+# planning board warns and refuses unless the lead plans anyway.
+PLANNING_MAX_PARALLEL_ASSIGNMENTS = env.int("PLANNING_MAX_PARALLEL_ASSIGNMENTS", default=2)
+if PLANNING_MAX_PARALLEL_ASSIGNMENTS < 1:
+    raise ImproperlyConfigured("PLANNING_MAX_PARALLEL_ASSIGNMENTS must be at least 1.")
+
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
