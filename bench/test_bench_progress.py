@@ -1,22 +1,37 @@
 """Speed of the cohort progress page with a large cohort (run: `make bench`).
 
-300 trainees with a year of weekly logs each (15,600 logs) and six milestones each,
-beside the Django admin's changelist of the same logs, measured in the same run: the
-admin's list is the yardstick of "a plain paged list of these rows" on this machine,
-and the progress page computes a dozen figures per trainee on top. Targets are
-medians on a 2-core machine."""
+300 trainees with a year of weekly logs each (about 14,000 logs) and six milestones
+each, beside the Django admin's changelist of the same logs, measured in the same run:
+the admin's list is the yardstick of "a plain paged list of these rows" on this machine,
+and the progress page computes a dozen figures per trainee on top.
+
+A fair comparison: the cohort's logs are every log in the database, so the admin's
+changelist (which cannot filter by cohort) lists exactly the cohort's logs; both pages
+are read by the same signed-in client (an administrator with two-factor
+authentication), both are warmed up first, and their requests alternate, the same
+number of each, so that a busy moment of the machine falls on both alike.
+
+Targets: the progress page at least twice as fast as the admin's changelist (medians),
+and its 95th percentile within 50 ms. Both move with the machine's load, and on CPython
+3.11 with the depth of the stack the pages are rendered at (code that runs across a
+boundary of the interpreter's frame-stack chunks pays for it on every call): run it on
+a quiet machine, and compare figures from the same run."""
 
 import datetime
+import gc
 import itertools
+import math
 import random
+import statistics
+import time
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.test_bench_list_pages import median_ms
 from cohorts.models import Cohort, Enrolment
 from labportal.accounts.models import Organisation, User
 from tests.accounts.factories import UserFactory, give_totp
@@ -25,10 +40,11 @@ from trainees.models import Milestone, MilestoneStatus, MilestoneType, ProgressL
 
 TRAINEES = 300
 WEEKS = 52
-TARGET_MEDIAN_MS = 250
-# The progress page may cost at most this many times the admin's plain list of the logs
-# (measured: about 0.4 to 0.9).
-TARGET_RATIO = 2
+WARM_UP = 3
+RUNS = 40
+# The admin's median time over the progress page's: at least this.
+TARGET_SPEED_UP = 2
+TARGET_P95_MS = 50
 
 
 def bulk_cohort() -> Cohort:
@@ -45,7 +61,10 @@ def bulk_cohort() -> Cohort:
         User(email=f"praktikant{i}@example.se", full_name=f"Praktikant {i:03d}", role="trainee")
         for i in range(TRAINEES)
     )
-    Enrolment.objects.bulk_create(Enrolment(cohort=cohort, trainee=t) for t in trainees)
+    Enrolment.objects.bulk_create(
+        Enrolment(cohort=cohort, trainee=t, starts_on=cohort.starts_on, ends_on=cohort.ends_on)
+        for t in trainees
+    )
     ProgressLog.objects.bulk_create(
         (
             ProgressLog(
@@ -80,6 +99,33 @@ def bulk_cohort() -> Cohort:
     return cohort
 
 
+def timed_ms(client: Client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, url
+    return elapsed
+
+
+def alternating_ms(client: Client, urls: list[str]) -> list[list[float]]:
+    """Each URL's times over `RUNS` rounds, a request to each URL in each round, after
+    `WARM_UP` rounds that are not counted."""
+    gc.collect()
+    for _ in range(WARM_UP):
+        for url in urls:
+            timed_ms(client, url)
+    samples: list[list[float]] = [[] for _ in urls]
+    for _ in range(RUNS):
+        for url, times in zip(urls, samples, strict=True):
+            times.append(timed_ms(client, url))
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    """The nearest-rank 95th percentile."""
+    return sorted(samples)[math.ceil(0.95 * len(samples)) - 1]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
@@ -96,18 +142,23 @@ def test_progress_page_speed_beside_the_admin_list_of_logs(query):
     admin = give_totp(UserFactory(role="admin"))
     cohort = bulk_cohort()
     client = client_for(admin)
+    logs = ProgressLog.objects.count()
+    # The changelist's rows are the cohort's logs, and only those.
+    assert not ProgressLog.objects.exclude(trainee__enrolments__cohort=cohort).exists()
 
     progress_url = reverse("cohorts:progress", args=[cohort.pk]) + query
     admin_url = reverse("admin:trainees_progresslog_changelist")
-    progress = median_ms(client, progress_url, runs=9)
-    changelist = median_ms(client, admin_url, runs=9)
-    ratio = progress / changelist
+    assert client.get(admin_url).context["cl"].result_count == logs
 
-    logs = ProgressLog.objects.count()
+    progress, changelist = alternating_ms(client, [progress_url, admin_url])
+    ours, theirs = statistics.median(progress), statistics.median(changelist)
+    speed_up = theirs / ours
+
     print(
-        f"\n{progress_url} with {TRAINEES} trainees and {logs} logs: median {progress:.1f} ms "
-        f"(target {TARGET_MEDIAN_MS} ms); admin changelist of the logs {changelist:.1f} ms; "
-        f"ratio {ratio:.2f} (target below {TARGET_RATIO})"
+        f"\n{progress_url} with {TRAINEES} trainees and {logs} logs, {RUNS} requests each: "
+        f"median {ours:.1f} ms, p95 {p95(progress):.1f} ms (target {TARGET_P95_MS} ms); "
+        f"admin changelist of the logs median {theirs:.1f} ms, p95 {p95(changelist):.1f} ms; "
+        f"ours {speed_up:.2f}x as fast (target {TARGET_SPEED_UP}x)"
     )
-    assert progress < TARGET_MEDIAN_MS
-    assert ratio < TARGET_RATIO
+    assert p95(progress) <= TARGET_P95_MS
+    assert speed_up >= TARGET_SPEED_UP

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -10,8 +11,8 @@ from django.utils import timezone
 
 from cohorts.filters import ProgressFilter
 from cohorts.models import Cohort
+from cohorts.progress import Figures, in_html
 from cohorts.progress import cohort_list as cohorts_with_counts
-from cohorts.progress import progress_rows
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.core.pagination import paginate
 from trainees import access as trainee_access
@@ -31,13 +32,17 @@ def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def cohort_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Each enrolled trainee's logs, hours, blockers and milestones, computed in one
-    query (see `cohorts.progress`), filtered, sorted and paged by the database."""
+    """Each enrolled trainee's logs, hours, blockers and milestones (see
+    `cohorts.progress`): the database filters, sorts, counts and pages the enrolments
+    on the figures the filter names, then computes every figure for the page's rows
+    only."""
     _require_lab(request)
     cohort = get_object_or_404(Cohort, pk=pk)
     today = timezone.localdate()
-    filterset = ProgressFilter(request.GET, queryset=progress_rows(cohort, today), request=request)
-    page = paginate(request, filterset.qs)
+    figures = Figures(cohort, today)
+    filterset = ProgressFilter(request.GET, figures=figures, request=request)
+    page = figures.page(filterset.qs, request.GET.get("page"), settings.PAGE_SIZE)
+    page.object_list = in_html(page.object_list)
     return render(
         request,
         "cohorts/cohort_progress.html",

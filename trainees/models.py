@@ -254,7 +254,13 @@ class ProgressLog(TimeStampedModel):
             models.CheckConstraint(condition=Q(week__iso_week_day=1), name="log_week_is_monday"),
         ]
         indexes = [
-            models.Index(fields=["trainee", "-week"], name="log_trainee_week_idx"),
+            # With the hours, so that sums over a trainee's weeks (the cohort progress
+            # page's, per trainee) read the index alone.
+            models.Index(
+                fields=["trainee", "-week"],
+                include=["hours_practical", "hours_education"],
+                name="log_trainee_week_hours_idx",
+            ),
             models.Index(fields=["week"], name="log_week_idx"),
         ]
         verbose_name = _("progress log")
