@@ -370,16 +370,10 @@ def in_html(rows: Iterable[Enrolment]) -> list[Enrolment]:
     return rows
 
 
-def cohort_list(today: datetime.date) -> QuerySet[Cohort]:
-    """Cohorts, newest first, with the number of trainees enrolled and whether they
-    run `today`."""
+def cohort_list() -> QuerySet[Cohort]:
+    """Cohorts, newest first, with the number of trainees enrolled (leavers aside)."""
     return (
         Cohort.objects.select_related("organisation", "lab_lead")
-        .annotate(
-            trainee_count=Count("enrolments"),
-            is_running=ExpressionWrapper(
-                Q(starts_on__lte=today, ends_on__gte=today), output_field=BooleanField()
-            ),
-        )
+        .annotate(trainee_count=Count("enrolments", filter=Q(enrolments__left_early=False)))
         .order_by("-starts_on", "name", "pk")
     )

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from cohorts import access
 from cohorts.filters import ProgressFilter
 from cohorts.models import Cohort
 from cohorts.progress import Figures, in_html
@@ -26,8 +27,12 @@ def _require_lab(request: AuthenticatedHttpRequest) -> None:
 @login_required
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_lab(request)
-    page = paginate(request, cohorts_with_counts(timezone.localdate()))
-    return render(request, "cohorts/cohort_list.html", {"page": page})
+    page = paginate(request, cohorts_with_counts())
+    return render(
+        request,
+        "cohorts/cohort_list.html",
+        {"page": page, "can_manage": access.can_manage_cohorts(request.user)},
+    )
 
 
 @login_required

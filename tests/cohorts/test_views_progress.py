@@ -207,7 +207,7 @@ def test_progress_of_a_finished_cohort_counts_weeks_up_to_its_end(lab_lead):
     assert (row.owed_weeks, row.missing_weeks) == (11, 10)
 
 
-def test_cohort_list_links_each_cohort_to_its_progress(lab_lead, cohort):
+def test_cohort_list_links_each_cohort_to_its_page_and_progress(lab_lead, cohort):
     finished = CohortFactory(name="Omgång Höst", starts_on=weeks_ago(60), ends_on=weeks_ago(30))
 
     response = english(lab_lead).get(reverse("cohorts:list"))
@@ -215,6 +215,7 @@ def test_cohort_list_links_each_cohort_to_its_progress(lab_lead, cohort):
     html = response.content.decode()
     assert [c.name for c in response.context["page"].object_list] == ["Omgång Vår", "Omgång Höst"]
     assert [c.trainee_count for c in response.context["page"].object_list] == [4, 0]
-    assert [c.is_running for c in response.context["page"].object_list] == [True, False]
     assert reverse("cohorts:progress", args=[cohort.pk]) in html
+    assert reverse("cohorts:detail", args=[cohort.pk]) in html
+    assert reverse("cohorts:create") in html
     assert reverse("cohorts:progress", args=[finished.pk]) in html
