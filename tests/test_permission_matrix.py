@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -49,15 +49,20 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cohorts import matching
 from cohorts.models import (
     Applicant,
     ApplicantStatus,
+    Assignment,
+    AssignmentStatus,
     Cohort,
     CohortStatus,
     Enrolment,
     RotationPeriod,
 )
 from cohorts.services import recruitment_spam
+from cohorts.services.planning import plan_blocker
+from cohorts.services.planning_match import load_match
 from labportal.accounts.models import Department, Invitation, Organisation, User
 from labportal.core.models import Skill
 from prototypes.models import (
@@ -69,14 +74,18 @@ from prototypes.models import (
     Idea,
     IdeaAttachment,
     IdeaComment,
+    IdeaStatus,
     PrototypeRecord,
     Urgency,
 )
 from tests.accounts.factories import DepartmentFactory, InvitationFactory, UserFactory, give_totp
 from tests.cohorts.factories import (
     ApplicantFactory,
+    AssignmentFactory,
+    AssignmentMemberFactory,
     CohortFactory,
     EnrolmentFactory,
+    PlannableIdeaFactory,
     RotationPeriodFactory,
 )
 from tests.core.factories import SkillFactory
@@ -539,6 +548,51 @@ MATRIX: list[Row] = [
         ("new->nonsense",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
         ("offered->accepted",              LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
         ("offered->declined:no_reason",    LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+
+    # Planning: the board, matching and assigning are the lab's, refused with 403 before
+    # any idea is looked at. An assignment's page is for whoever sees its cohort (the lab,
+    # its trainees, its supervisors); department staff see the plan on the idea's page
+    # only, even of their own idea. Changing, moving and handing over are the lab's.
+    # The state is the idea to plan: "ready" (accepted, ready to plan), "planned" (it has
+    # an assignment) or "declined"; ":overbooked" when the team is the trainee, already on
+    # as many assignments as one may be. Or it is the assignment: of the trainee's cohort,
+    # by its status ("source->target" for a move), or "other", of the other trainee's.
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "cohorts:board",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("table",                          LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # the page says why an idea cannot be planned
+    *rows("get", "cohorts:match",
+        ("ready",                          LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("planned",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("declined",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # a refused plan answers 400 with the match page and the reason
+    *rows("post", "cohorts:assign",
+        ("ready",                          LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("planned",                        LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("declined",                       LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("ready:overbooked",               LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:assignment_detail",
+        ("planned",                        LOGIN, OK,    OK,    E403,  E403,  OK,    OK,    E403),
+        ("other",                          LOGIN, OK,    OK,    E403,  E403,  E404,  E404,  E403)),
+    *rows("get", "cohorts:assignment_update",
+        ("planned",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # an edit based on an older version answers 400 with the form
+    *rows("post", "cohorts:assignment_update",
+        ("planned",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("planned:stale",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+    # the idea moves along; a plan is not cancelled (the idea cannot go back to accepted)
+    *rows("post", "cohorts:assignment_move",
+        ("planned->in_progress",           LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("in_progress->done",              LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("planned->cancelled",             LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    # only work in progress is handed over, to the trainees of another cohort
+    *rows("get", "cohorts:handover",
+        ("in_progress",                    LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("planned",                        LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:handover",
+        ("in_progress",                    LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("planned",                        LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
 ]
 # fmt: on
 
@@ -573,6 +627,9 @@ READ_ONLY = {
     "cohorts:apply_thanks",
     "cohorts:applicant_list",
     "cohorts:applicant_detail",
+    "cohorts:board",
+    "cohorts:match",
+    "cohorts:assignment_detail",
     # downloads: each writes who fetched it to the audit log, and changes nothing else
     "trainees:skill_evidence",
     "trainees:summary",
@@ -613,6 +670,7 @@ class World:
     logs: dict[str, ProgressLog]  # by whose they are: trainee, other_trainee
     milestones: dict[str, Milestone]  # planned, done, skipped, other_trainee:planned
     milestone_type: MilestoneType  # one the lab added
+    plan: Plan
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -637,6 +695,28 @@ class World:
 
     def applicant(self, state: str) -> Applicant:
         return self.applicants[state.split("->")[0]]
+
+    def plan_idea(self, state: str) -> Idea:
+        return self.plan.ideas[state.split(":")[0]]
+
+    def assignment(self, state: str) -> Assignment:
+        return self.plan.assignments[state.split("->")[0].split(":")[0]]
+
+
+@dataclass
+class Plan:
+    """The planning world. Ideas of the department, by the state of their plan: "ready"
+    (accepted, ready to plan, needing skills), "planned" and "in_progress" (with an
+    assignment of that status in the trainee's cohort, the trainee on the team),
+    "declined", and "other" (planned in the other trainee's cohort, with them). The
+    trainee is on two active assignments: as many as one may be (`max_parallel`)."""
+
+    ideas: dict[str, Idea]
+    assignments: dict[str, Assignment]  # planned, in_progress, other: as their ideas
+    cohort: Cohort  # running, with two trainees on no assignment: `team`
+    team: list[Enrolment]
+    starts_on: date  # a period within every running cohort's, when the trainee is busy
+    ends_on: date
 
 
 # The cohort whose status a "source->target" row changes, by `source`.
@@ -698,6 +778,7 @@ def build_world() -> World:
         "recruiting": recruiting,
         "planned": CohortFactory(starts_on=timezone.localdate() + timedelta(weeks=30)),
     }
+    plan = build_plan(users, department, enrolments)
     for who in ("trainee", "other_trainee"):
         TraineeProfileFactory(user=users[who], background="Matrisens bakgrund")
     return World(
@@ -727,6 +808,7 @@ def build_world() -> World:
         },
         milestones=build_milestones(users),
         milestone_type=MilestoneTypeFactory(name_sv="Matrisdelmål", name_en="Matrix milestone"),
+        plan=plan,
     )
 
 
@@ -804,6 +886,70 @@ def build_milestones(users: dict[str, User]) -> dict[str, Milestone]:
         "skipped": milestone("trainee", "Interview training done", MilestoneStatus.SKIPPED),
         "other_trainee:planned": milestone("other_trainee", "CV reviewed", MilestoneStatus.PLANNED),
     }
+
+
+def build_plan(
+    users: dict[str, User], department: Department, enrolments: dict[str, Enrolment]
+) -> Plan:
+    today = timezone.localdate()
+    staff = users["department_staff"]
+
+    def idea(status: str, title: str = "") -> Idea:
+        return IdeaFactory(
+            department=department,
+            submitted_by=staff,
+            status=status,
+            title=title or f"Planeringsidé {status}",
+        )
+
+    ready = PlannableIdeaFactory(
+        department=department, submitted_by=staff, title="Planeringsidé ready", size_weeks=4
+    )
+    ready.skills.set([SkillFactory(), SkillFactory()])
+    ideas = {
+        "ready": ready,
+        "planned": idea(IdeaStatus.PLANNED),
+        "in_progress": idea(IdeaStatus.IN_PROGRESS),
+        "declined": idea(IdeaStatus.DECLINED),
+        "other": idea(IdeaStatus.PLANNED, title="Planeringsidé other"),
+    }
+
+    def assignment(key: str, enrolment: Enrolment, status: str) -> Assignment:
+        made = AssignmentFactory(
+            idea=ideas[key],
+            cohort=enrolment.cohort,
+            status=status,
+            starts_on=today - timedelta(weeks=1),
+            ends_on=today + timedelta(weeks=9),
+        )
+        AssignmentMemberFactory(assignment=made, enrolment=enrolment)
+        return made
+
+    cohort = CohortFactory(
+        name="Matrisomgång planering",
+        status=CohortStatus.RUNNING,
+        starts_on=today - timedelta(weeks=4),
+        ends_on=today + timedelta(weeks=36),
+        capacity=6,
+    )
+    starts_on = today + timedelta(weeks=1)
+    return Plan(
+        ideas=ideas,
+        assignments={
+            "planned": assignment("planned", enrolments["trainee"], AssignmentStatus.PLANNED),
+            "in_progress": assignment(
+                "in_progress", enrolments["trainee"], AssignmentStatus.IN_PROGRESS
+            ),
+            "other": assignment("other", enrolments["other_trainee"], AssignmentStatus.PLANNED),
+        },
+        cohort=cohort,
+        team=[
+            EnrolmentFactory(cohort=cohort, trainee=UserFactory(role="trainee", full_name=name))
+            for name in ("Pia Planering", "Pål Planering")
+        ],
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(weeks=5, days=-1),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -1012,6 +1158,69 @@ def applicant_move(world: World, state: str) -> dict:
     target, _, how = state.split("->")[1].partition(":")
     note = "" if how == "no_reason" else "Stämmer med vad omgången behöver."
     return {"target": target, "note": note, "version": applicant_of(world, state).version}
+
+
+def plan_data(world: World, state: str) -> dict:
+    """Assign the idea to the free team of the planning cohort; ":overbooked": to the
+    trainee, who is on as many active assignments as one may be."""
+    plan = world.plan
+    overbooked = state.endswith(":overbooked")
+    team = [world.enrolments["trainee"]] if overbooked else plan.team
+    return {
+        "idea": world.plan_idea(state).pk,
+        "cohort": team[0].cohort_id,
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "team": [e.pk for e in team],
+        "month": "",
+    }
+
+
+def plan_of_idea(world: World, state: str) -> tuple:
+    idea = Idea.objects.get(pk=world.plan_idea(state).pk)
+    return Assignment.objects.filter(idea=idea).count(), idea.status, idea.version
+
+
+def assignment_of(world: World, state: str) -> Assignment:
+    return Assignment.objects.get(pk=world.assignment(state).pk)
+
+
+def assignment_state(world: World, state: str) -> tuple:
+    """What a change, move or handover of the assignment writes."""
+    assignment = assignment_of(world, state)
+    return (
+        assignment.status,
+        assignment.version,
+        assignment.starts_on,
+        assignment.ends_on,
+        sorted(assignment.memberships.values_list("enrolment_id", flat=True)),
+        Idea.objects.get(pk=assignment.idea_id).status,
+        Assignment.objects.filter(continues=assignment).count(),
+    )
+
+
+def assignment_update_data(world: World, state: str) -> dict:
+    """A week more, with the same team; ":stale": based on an older version."""
+    assignment = assignment_of(world, state)
+    stale = state.endswith(":stale")
+    return {
+        "team": [world.enrolments["trainee"].pk],
+        "starts_on": assignment.starts_on.isoformat(),
+        "ends_on": (assignment.ends_on + timedelta(weeks=1)).isoformat(),
+        "version": assignment.version - 1 if stale else assignment.version,
+    }
+
+
+def handover_data(world: World, state: str) -> dict:
+    plan = world.plan
+    return {
+        "cohort": plan.cohort.pk,
+        "team": [plan.team[0].pk],
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "handover_notes": "Koden finns i GitLab; nästa steg är inloggningen.",
+        "version": assignment_of(world, state).version,
+    }
 
 
 CALLS: dict[str, Call] = {
@@ -1281,6 +1490,27 @@ CALLS: dict[str, Call] = {
         data=applicant_move,
         probe=lambda w, s: (applicant_of(w, s).status, applicant_of(w, s).invitation_id),
     ),
+    "cohorts:board": Call(query=lambda w, s: {"view": s} if s else {}),
+    "cohorts:match": Call(query=lambda w, s: {"idea": w.plan_idea(s).pk}),
+    "cohorts:assign": Call(data=plan_data, probe=plan_of_idea),
+    "cohorts:assignment_detail": Call(args=lambda w, s: [w.assignment(s).pk]),
+    "cohorts:assignment_update": Call(
+        args=lambda w, s: [w.assignment(s).pk],
+        data=assignment_update_data,
+        probe=assignment_state,
+    ),
+    "cohorts:assignment_move": Call(
+        args=lambda w, s: [w.assignment(s).pk],
+        data=lambda w, s: {
+            "target": s.split("->")[1],
+            "note": "",
+            "version": assignment_of(w, s).version,
+        },
+        probe=assignment_state,
+    ),
+    "cohorts:handover": Call(
+        args=lambda w, s: [w.assignment(s).pk], data=handover_data, probe=assignment_state
+    ),
 }
 
 
@@ -1426,3 +1656,19 @@ def test_the_world_is_as_the_matrix_assumes(world, db):
     assert not User.objects.filter(email=world.applicant("offered").email).exists()
     assert not Invitation.objects.filter(email=world.applicant("offered").email).exists()
     assert not Applicant.objects.filter(email="amira@example.se").exists()
+    plan = world.plan
+    assert plan_blocker(plan.ideas["ready"]) is None and plan.ideas["ready"].skills.exists()
+    assert all(i.department == world.department for i in plan.ideas.values())
+    assert {k: a.idea.status for k, a in plan.assignments.items()} == {
+        "planned": IdeaStatus.PLANNED,
+        "in_progress": IdeaStatus.IN_PROGRESS,
+        "other": IdeaStatus.PLANNED,
+    }
+    assert world.assignment("other").cohort == world.cohort("other")
+    assert world.assignment("planned").cohort == world.cohort("supervised")
+    # in the period planned: the trainee is at the limit, the free team on nothing
+    period = matching.Period(plan.starts_on, plan.ends_on)
+    loads = {c.enrolment_id: c.load for c in load_match(needs=[], period=period).candidates}
+    assert loads[world.enrolments["trainee"].pk] == matching.max_parallel()
+    assert [loads[e.pk] for e in plan.team] == [0, 0]
+    assert plan.cohort.status == CohortStatus.RUNNING

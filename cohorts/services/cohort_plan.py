@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -33,6 +31,7 @@ from cohorts.models import (
     RotationPeriod,
 )
 from labportal.accounts.models import User
+from labportal.core.pdf import html_to_pdf
 from labportal.core.services import record_audit
 
 PLAN_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
@@ -168,35 +167,13 @@ def plan_of_cohort(cohort: Cohort) -> CohortPlan:
     )
 
 
-def _stylesheet() -> str:
-    path = finders.find(PDF_STYLESHEET)
-    if not path:
-        raise FileNotFoundError(PDF_STYLESHEET)
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
 def render_cohort_plan_pdf(cohort: Cohort, *, language: str) -> bytes:
     """The plan as a landscape A4 PDF in `language`, rendered in the request (a page, a
-    second at most). Nothing is fetched: the stylesheet is read from the static files
-    and a fetcher that refuses every URL makes sure no text can make the server fetch
-    one. Tagged, so that screen readers follow its headings and tables."""
-    # Imported here: loading Pango would slow every process that never makes a PDF.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    class RefuseEveryURL(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"The cohort plan fetches nothing: {url}")
-
+    second at most; `labportal.core.pdf`: fetches nothing, tagged)."""
     with translation.override(language):
         plan = plan_of_cohort(cohort)
         html = render_to_string(PDF_TEMPLATE, {"plan": plan, "language": language})
-    fetcher = RefuseEveryURL()
-    document = HTML(string=html, url_fetcher=fetcher)
-    stylesheet = CSS(string=_stylesheet(), url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_tags=True)
-    return pdf
+    return html_to_pdf(html, stylesheet=PDF_STYLESHEET)
 
 
 @transaction.atomic

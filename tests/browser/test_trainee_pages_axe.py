@@ -1,12 +1,15 @@
 """Every page of the trainee journey and the cohorts passes axe-core (WCAG 2.0/2.1, A
 and AA) as every role that can open it: admin, lab lead, supervisor and trainee, each
-signed in once in one browser context of their own, in Swedish and in English.
+signed in once in one browser context of their own, and a visitor without an account
+(the public application pages), in Swedish and in English.
 
 Pages are opened with data in them (validated and open skills with their history,
-logs with comments and blockers, milestones in each state) and, for the forms, once
-more showing a validation error or an edit conflict, since error states are where
-accessibility usually breaks. All violations (and Content-Security-Policy errors) of
-a role are collected and reported together.
+logs with comments and blockers, milestones in each state; a running cohort with
+enrolments and a rotation, applicants, the planning board with an idea in the backlog
+and an assignment in progress) and, for the forms, once more showing a validation
+error or an edit conflict, since error states are where accessibility usually breaks.
+All violations (and Content-Security-Policy errors) of a role are collected and
+reported together.
 
 `test_every_page_of_the_apps_is_listed` keeps the list honest: a new GET page in
 trainees/urls.py or cohorts/urls.py fails it until it is added here."""
@@ -22,16 +25,30 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from cohorts import urls as cohort_urls
+from cohorts.models import AssignmentStatus, Cohort, CohortStatus
+from cohorts.services import recruitment_spam
+from prototypes.models import IdeaStatus
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.browser.axe import axe_violations, format_violations
 from tests.browser.conftest import CSPWatch, sign_in, sign_in_with_totp
-from tests.cohorts.factories import EnrolmentFactory
+from tests.cohorts.factories import (
+    ApplicantEventFactory,
+    ApplicantFactory,
+    ApplicantSkillFactory,
+    AssignmentFactory,
+    AssignmentMemberFactory,
+    CohortFactory,
+    EnrolmentFactory,
+    RotationPeriodFactory,
+)
+from tests.cohorts.planning_fixtures import make_plan
 from tests.core.factories import SkillFactory
 from tests.trainees.factories import (
     LogCommentFactory,
@@ -59,7 +76,8 @@ seed_milestone_types = importlib.import_module("trainees.migrations.0003_seed_mi
 # The pages -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Visit:
-    """A GET page: URL name, the world's objects for its arguments, a query string, and
+    """A GET page: URL name, the world's objects for its arguments, a query string (which
+    may name the world's objects, as `{trainee}`, for their primary keys), and
     optionally an error state (a key of ERROR_STATES) to show after opening it."""
 
     name: str
@@ -94,6 +112,27 @@ LAB = [
     Visit("cohorts:list"),
     Visit("cohorts:progress", ("cohort",)),
     Visit("cohorts:progress", ("cohort",), query="?behind=on&blockers=on&sort=missing"),
+    Visit("cohorts:detail", ("cohort",)),
+    Visit("cohorts:create"),
+    Visit("cohorts:create", error="empty_form"),
+    Visit("cohorts:update", ("cohort",)),
+    Visit("cohorts:status", ("cohort",), query="?target=finished"),
+    Visit("cohorts:enrolment_create", ("cohort",)),
+    Visit("cohorts:enrolment_update", ("enrolment",)),
+    Visit("cohorts:enrolment_leave", ("enrolment",)),
+    Visit("cohorts:rotation_create", ("enrolment",)),
+    Visit("cohorts:rotation_delete", ("rotation",)),
+    Visit("cohorts:applicant_list"),
+    Visit("cohorts:applicant_detail", ("applicant",)),
+    Visit("cohorts:applicant_detail", ("applicant",), error="applicant_declined_without_reason"),
+    Visit("cohorts:board"),
+    Visit("cohorts:board", query="?view=table"),
+    Visit("cohorts:match", query="?idea={idea}"),
+    Visit("cohorts:assignment_detail", ("assignment",)),
+    Visit("cohorts:assignment_update", ("assignment",)),
+    Visit("cohorts:assignment_update", ("assignment",), error="assignment_without_team"),
+    Visit("cohorts:handover", ("assignment",)),
+    Visit("cohorts:handover", ("assignment",), error="empty_form"),
 ]
 
 SUPERVISOR = [
@@ -101,6 +140,8 @@ SUPERVISOR = [
     Visit("trainees:log_list", query="?trainee={trainee}"),
     Visit("trainees:log_detail", ("log",)),
     Visit("trainees:log_detail", ("log",), error="empty_comment"),
+    Visit("cohorts:detail", ("cohort",)),
+    Visit("cohorts:assignment_detail", ("assignment",)),
 ]
 
 TRAINEE = [
@@ -125,9 +166,25 @@ TRAINEE = [
     Visit("trainees:log_edit", ("log",), error="log_conflict"),
     Visit("trainees:milestones", ("trainee",)),
     Visit("trainees:summary_page", ("trainee",)),
+    Visit("cohorts:detail", ("cohort",)),
+    Visit("cohorts:assignment_detail", ("assignment",)),
 ]
 
-PAGES = {"admin": LAB, "lab_lead": LAB, "supervisor": SUPERVISOR, "trainee": TRAINEE}
+# The public application pages: no account.
+ANONYMOUS = [
+    Visit("cohorts:apply_list"),
+    Visit("cohorts:apply", ("recruiting",)),
+    Visit("cohorts:apply", ("recruiting",), error="application_without_answers"),
+    Visit("cohorts:apply_thanks"),
+]
+
+PAGES = {
+    "admin": LAB,
+    "lab_lead": LAB,
+    "supervisor": SUPERVISOR,
+    "trainee": TRAINEE,
+    "anonymous": ANONYMOUS,
+}
 
 # Admins see exactly the lab lead's pages and templates: Swedish is enough for them.
 LANGUAGES = {
@@ -135,6 +192,7 @@ LANGUAGES = {
     "lab_lead": ("sv", "en"),
     "supervisor": ("sv", "en"),
     "trainee": ("sv", "en"),
+    "anonymous": ("sv", "en"),
 }
 
 # URL names that are no page: POST-only actions and file downloads.
@@ -144,6 +202,11 @@ NOT_PAGES = {
     "trainees:log_comment",  # POST (its error state is shown by `empty_comment`)
     "trainees:milestone_standard",  # POST
     "trainees:milestone_status",  # POST
+    "cohorts:plan_pdf",  # the cohort's plan as a PDF
+    # POST (its error state is shown by `applicant_declined_without_reason`)
+    "cohorts:applicant_move",
+    "cohorts:assign",  # POST, from the match page
+    "cohorts:assignment_move",  # POST, from the assignment's page
 }
 
 
@@ -158,14 +221,17 @@ class World:
 
     def url(self, visit: Visit) -> str:
         path = reverse(visit.name, args=[self.pk(key) for key in visit.args])
-        return path + visit.query.format(trainee=self.trainee.pk)
+        return path + visit.query.format(**{key: obj.pk for key, obj in self.objects.items()})
 
 
 @pytest.fixture
-def world(trainee, enrolment, supervisor, lab_lead) -> World:
+def world(trainee, enrolment, supervisor, lab_lead, department_staff) -> World:
     """The trainee's journey so far, as the pages show it to each role."""
     seed_milestone_types.seed(apps, None)  # a transactional test before may have emptied them
     cohort = enrolment.cohort
+    Cohort.objects.filter(pk=cohort.pk).update(
+        status=CohortStatus.RUNNING, notes="Handledarmöte varannan torsdag."
+    )
     EnrolmentFactory(cohort=cohort, trainee=UserFactory(role="trainee", full_name="Olle Annan"))
     TraineeProfileFactory(
         user=trainee,
@@ -235,13 +301,56 @@ def world(trainee, enrolment, supervisor, lab_lead) -> World:
         objects={
             "trainee": trainee,
             "cohort": cohort,
+            "enrolment": enrolment,
+            "rotation": RotationPeriodFactory(enrolment=enrolment),
             "validated_record": validated,
             "open_record": open_record,
             "log": log,
             "milestone": milestones[3],
             "milestone_type": MilestoneTypeFactory(name_sv="Mentorsamtal", name_en="Mentor talk"),
+            **recruitment(),
+            **planning(enrolment, lab_lead, department_staff),
         },
     )
+
+
+def recruitment() -> dict[str, Any]:
+    """A cohort open for applications, with an applicant who chose skills."""
+    recruiting = CohortFactory(
+        name="Omgång Höst",
+        status=CohortStatus.RECRUITING,
+        starts_on=timezone.localdate() + datetime.timedelta(weeks=10),
+    )
+    applicant = ApplicantFactory(
+        cohort=recruiting,
+        full_name="Amira Haddad",
+        phone="070-123 45 67",
+        work_experience="Supporttekniker 2019-2022.",
+        languages="svenska, arabiska, engelska",
+    )
+    ApplicantSkillFactory(applicant=applicant, skill=SkillFactory(name_sv="Testpython"), level=3)
+    ApplicantEventFactory(applicant=applicant, from_status="", to_status="new", note="")
+    return {"recruiting": recruiting, "applicant": applicant}
+
+
+def planning(enrolment: Any, lab_lead: Any, department_staff: Any) -> dict[str, Any]:
+    """The board: a cohort of trainees with validated skills and an idea in the backlog
+    that needs some of them (as the planning tests make them); and work in progress in
+    the trainee's cohort, the trainee on its team, which the lab may hand over."""
+    plan = make_plan(department_staff)
+    in_progress = AssignmentFactory(
+        idea__department=department_staff.department,
+        idea__submitted_by=department_staff,
+        idea__status=IdeaStatus.IN_PROGRESS,
+        idea__title="Felanmälan av gatubelysning",
+        cohort=enrolment.cohort,
+        status=AssignmentStatus.IN_PROGRESS,
+        starts_on=timezone.localdate() - datetime.timedelta(weeks=2),
+        ends_on=timezone.localdate() + datetime.timedelta(weeks=4),
+        created_by=lab_lead,
+    )
+    AssignmentMemberFactory(assignment=in_progress, enrolment=enrolment)
+    return {"idea": plan.idea, "assignment": in_progress}
 
 
 # Error states -----------------------------------------------------------------------------
@@ -324,6 +433,25 @@ def _log_conflict(page: Page, world: World) -> None:
     expect(page.locator("#saved-heading")).to_be_visible()
 
 
+def _applicant_declined_without_reason(page: Page, world: World) -> None:
+    # the decline asks for a reason; the server answers 400 with the page and its form
+    _submit(page, "main form:has(input[name=target][value=declined])")
+
+
+def _assignment_without_team(page: Page, world: World) -> None:
+    form = page.locator("main form[method=post]")
+    for box in form.locator("input[name=team]").all():
+        box.uncheck()
+    _submit(page)
+
+
+def _application_without_answers(page: Page, world: World) -> None:
+    # The live server sees every browser as 127.0.0.1: start this hour's count afresh,
+    # or earlier tests' applications would answer 429 instead of the form.
+    cache.delete(recruitment_spam.submission_key("127.0.0.1"))
+    _submit(page)
+
+
 ERROR_STATES: dict[str, Callable[[Page, World], None]] = {
     "empty_form": _empty_form,
     "empty_comment": _empty_comment,
@@ -336,6 +464,9 @@ ERROR_STATES: dict[str, Callable[[Page, World], None]] = {
     "log_week_over_60": _log_hours("45", "25", "70"),  # the week over it
     "log_week_already_logged": _log_week_already_logged,
     "log_conflict": _log_conflict,
+    "applicant_declined_without_reason": _applicant_declined_without_reason,
+    "assignment_without_team": _assignment_without_team,
+    "application_without_answers": _application_without_answers,
 }
 
 
@@ -360,8 +491,8 @@ def test_every_page_passes_axe_as_every_role_that_opens_it(
     request, live_server, page, context, csp: CSPWatch, world, role
 ):
     url = live_server.url
-    user = request.getfixturevalue(role)
-    _sign_in(page, url, user, role)
+    if role != "anonymous":
+        _sign_in(page, url, request.getfixturevalue(role), role)
     problems: list[str] = []
 
     for language in LANGUAGES[role]:
@@ -373,6 +504,7 @@ def test_every_page_passes_axe_as_every_role_that_opens_it(
             assert response is not None and response.status == 200, (
                 f"{label}: HTTP {response.status if response else '?'}"
             )
+            assert response.request.redirected_from is None, f"{label}: sent to {page.url}"
             expect(page.locator("html")).to_have_attribute("lang", language)
             if visit.error:
                 ERROR_STATES[visit.error](page, world)

@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from labportal.accounts.models import User
+from labportal.core.pdf import html_to_pdf
 from labportal.core.services import record_audit
 from trainees.models import Milestone, MilestoneStatus, ProgressLog, TraineeProfile
 from trainees.services.competence import validated_skills
@@ -242,36 +242,13 @@ def summarise_journey(trainee: User) -> TraineeSummary:
     )
 
 
-def _stylesheet() -> str:
-    path = finders.find(PDF_STYLESHEET)
-    if not path:
-        raise FileNotFoundError(PDF_STYLESHEET)
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
-
-
 def render_summary_pdf(trainee: User, *, language: str) -> bytes:
     """The summary as an A4 PDF in `language`. About a second for one trainee, so it
-    is rendered in the request. Nothing is fetched: the stylesheet is read from the
-    static files and the document names no other resource (a fetcher that refuses
-    every URL makes sure user text can never make the server fetch one). The PDF is
-    tagged, so that screen readers follow its headings and tables."""
-    # Imported here: loading Pango would slow every process that never makes a PDF.
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    class RefuseEveryURL(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"The summary fetches nothing: {url}")
-
+    is rendered in the request (`labportal.core.pdf`: fetches nothing, tagged)."""
     with translation.override(language):
         summary = summarise_journey(trainee)
         html = render_to_string(PDF_TEMPLATE, {"summary": summary, "language": language})
-    fetcher = RefuseEveryURL()
-    document = HTML(string=html, url_fetcher=fetcher)
-    stylesheet = CSS(string=_stylesheet(), url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_tags=True)
-    return pdf
+    return html_to_pdf(html, stylesheet=PDF_STYLESHEET)
 
 
 @transaction.atomic
