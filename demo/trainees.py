@@ -3,9 +3,10 @@ fills in their profile, adds skills with evidence and writes a log every week; t
 lab lead validates skills, gives milestones and marks them done; the supervisor and
 the lead comment on logs (each comment queues an email to the trainee).
 
-Everything is written by the services of `trainees.services`; afterwards only the
-times are moved back to when it would have happened (a log on the Friday of its
-week, a comment the Monday after), as the ideas' history is. The audit log and the
+Everything is written by the services of `trainees.services` (a log names the
+prototypes the trainee's team worked on that week in `demo.cohorts`' plan);
+afterwards only the times are moved back to when it would have happened (a log on
+the Friday of its week, a comment the Monday after), as the ideas' history is. The audit log and the
 outbox keep the real time: they record this command's run.
 
 Safe to run again: a profile is filled in only while empty, a skill is added (and
@@ -19,9 +20,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.utils import timezone
-
 from cohorts.models import Enrolment
+from demo.cohorts import prototypes_by_week
 from demo.log_texts import (
     BLOCKERS,
     LEAD_ON_BLOCKER,
@@ -33,6 +33,7 @@ from demo.log_texts import (
     week_texts,
 )
 from demo.personas import PERSONAS, Persona
+from demo.timing import at
 from labportal.accounts.models import User
 from labportal.core.models import Skill
 from trainees.models import (
@@ -56,16 +57,9 @@ from trainees.services.profile import (
 )
 
 ONE_WEEK = datetime.timedelta(weeks=1)
+SUNDAY = datetime.timedelta(days=6)
 # The milestone a trainee marks done themself; the lab marks the others.
 TRAINEES_OWN_MILESTONE = "Profile on a job site"
-
-
-def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    """That day and time in the site's time zone, but never later than now."""
-    moment = datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
-    return min(moment, timezone.now())
 
 
 def load_journeys(
@@ -133,7 +127,7 @@ def _add_skills(
             evidence_link=plan.link,
             evidence_note=plan.note,
         )
-        assessed = _at(assessed_on, 10, 5 * index)
+        assessed = at(assessed_on, 10, 5 * index)
         last_change = assessed
         if plan.validated is not None:
             level, method, evidence = plan.validated
@@ -146,7 +140,7 @@ def _add_skills(
                 evidence=evidence,
             )
             day = min(first_validation + 2 * index * ONE_WEEK, today - datetime.timedelta(days=1))
-            last_change = _at(day, 14)
+            last_change = at(day, 14)
             SkillEvent.objects.filter(record=record, kind=SkillEventKind.VALIDATED).update(
                 created_at=last_change
             )
@@ -184,6 +178,7 @@ def _write_logs(
     weights = [weight for _hours, weight in persona.hours]
     target = enrolment.cohort.education_target_percent
     language = persona.language
+    work = prototypes_by_week(trainee)
     for index, week in enumerate(weeks):
         if index > latest or index in persona.skipped_weeks or week in logged:
             continue
@@ -202,11 +197,15 @@ def _write_logs(
                 "hours_practical": practical,
                 "hours_education": education,
                 "blockers": blockers,
+                # the prototypes of the planning board the trainee was on the team of
+                "prototypes": [
+                    idea for idea, joined, ends in work if joined <= week + SUNDAY and ends >= week
+                ],
                 **week_texts(rng, language, index, prototype, offset=number),
             },
             today=today,
         )
-        written = _at(week + datetime.timedelta(days=4), 15, rng.randrange(60))
+        written = at(week + datetime.timedelta(days=4), 15, rng.randrange(60))
         ProgressLog.objects.filter(pk=log.pk).update(created_at=written, updated_at=written)
 
         comments: list[tuple[User, str]] = []
@@ -223,7 +222,7 @@ def _write_logs(
             comments.append((lead, rng.choice(LEAD_SAYS[language])))
         for order, (author, body) in enumerate(comments):
             comment = comment_on_log(actor=author, log=log, body=body)
-            when = _at(week + ONE_WEEK, 9 + 2 * order, rng.randrange(60))
+            when = at(week + ONE_WEEK, 9 + 2 * order, rng.randrange(60))
             LogComment.objects.filter(pk=comment.pk).update(created_at=when)
 
 
@@ -248,5 +247,5 @@ def _give_milestones(
             expected_status=MilestoneStatus.PLANNED,
         )
         day = max(due - datetime.timedelta(days=rng.randint(0, 6)), enrolment.start)
-        done = _at(day, 11, rng.randrange(60))
+        done = at(day, 11, rng.randrange(60))
         Milestone.objects.filter(pk=milestone.pk).update(done_at=done, updated_at=done)

@@ -149,7 +149,7 @@ def test_demo_fallback_serves_the_app_on_embedded_postgres_with_in_process_tasks
 
     # then: the second load changed nothing
     assert first["User"] == 14
-    assert first["Idea"] == 8
+    assert first["Idea"] == 10
     assert second == first
 
     # when: serving the demo

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Cohort, Enrolment
+from demo import cohorts as demo_cohorts
 from demo.management.commands import load_demo
 from demo.personas import PERSONAS
 from labportal.accounts.models import Role, User
@@ -183,7 +184,7 @@ def test_demo_milestones_are_given_some_done_and_one_overdue(demo):
     assert own.exists()
     assert all(entry.actor.role == Role.TRAINEE for entry in own)
     # the planned cohort's trainees have theirs ahead of them
-    planned = Milestone.objects.filter(trainee__email__in=load_demo.PLANNED_TRAINEES)
+    planned = Milestone.objects.filter(trainee__email__in=demo_cohorts.PLANNED_TRAINEES)
     assert planned.count() == 12
     assert all(m.due_on > today and m.status == MilestoneStatus.PLANNED for m in planned)
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from demo.cohorts import PLANS
 from demo.management.commands import load_demo
 from labportal.accounts.models import User
 from labportal.core.models import AuditEntry
@@ -61,7 +62,11 @@ def test_load_demo_makes_each_idea_through_the_workflow(db):
         S.DELIVERED,
         S.EVALUATED,
     }
-    assert ideas["Karta över trasig gatubelysning"].ready_to_plan
+    # the backlog idea, and those planned on the board, were marked ready to plan
+    assert ideas["Öppna data om återvinningsstationer"].ready_to_plan
+    for title in PLANS:
+        assert ideas[title].ready_to_plan
+        assert ideas[title].size_weeks
 
 
 def test_load_demo_a_second_time_changes_nothing(db):

@@ -5,14 +5,16 @@ The ideas are made as their people would make them, through the services: the
 department submits, the lab asks, accepts, declines, assesses and delivers, the
 department evaluates. So the demo shows exactly what the application writes, the
 history, the audit rows and the emails included (`make run` prints the emails).
-The trainees' half year in the running cohort (profiles, validated skills, weekly
-logs with the supervisor's and the lead's comments, milestones) is made the same way,
-in `demo.trainees`.
+The cohorts, their trainees and the plan that assigns the accepted ideas to teams
+are made the same way, in `demo.cohorts`; the trainees' half year in the running
+cohort (profiles, validated skills, weekly logs with the supervisor's and the lead's
+comments, milestones) in `demo.trainees`; the recruiting cohort's applicants in
+`demo.applicants`.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -23,7 +25,9 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cohorts.models import Cohort, Enrolment
+from cohorts.models import Assignment, AssignmentEvent, AssignmentMember
+from demo.applicants import load_applicants
+from demo.cohorts import BESOK, PLANS, finish_plans, load_cohorts, plan_step
 from demo.personas import PERSONAS
 from demo.trainees import load_journeys
 from labportal.accounts.models import Department, Organisation, OrganisationKind, Role, User
@@ -48,7 +52,6 @@ from prototypes.services.ideas import create_idea
 from prototypes.services.prototype_record import save_prototype_record
 from prototypes.services.status import transition_idea
 from prototypes.services.triage import update_triage
-from trainees.models import monday_of
 
 DEMO_PASSWORD = "labportal-demo"  # noqa: S105 - a demo, printed by `make run`
 
@@ -73,13 +76,6 @@ PEOPLE = [
     ("handledare@demo.labportal.se", "Hanna Handledare", Role.SUPERVISOR, None),
 ]
 SUPERVISOR_EMAIL = "handledare@demo.labportal.se"
-# Trainees of the planned cohort; the others are in the running one.
-PLANNED_TRAINEES = {"trainee3@demo.labportal.se", "trainee4@demo.labportal.se"}
-# The running cohort began this many weeks ago (on a Monday) and runs this long: over
-# 41 weeks the standard milestones fall due every 41 days, so on any weekday the first
-# four are past and the fifth is due within the coming days.
-RUNNING_SINCE_WEEKS = 28
-RUNNING_FOR_WEEKS = 41
 
 S = IdeaStatus
 IDEAS = [
@@ -95,7 +91,7 @@ IDEAS = [
     (
         "Karta över trasig gatubelysning",
         2,
-        S.ACCEPTED,
+        S.IN_PROGRESS,
         ["APIs and integrations", "Open data"],
         70,
         "Felanmälningar om gatubelysning kommer per telefon och e-post: svåra att överblicka.",
@@ -113,7 +109,7 @@ IDEAS = [
         2,
         S.IN_PROGRESS,
         ["Django", "UX design"],
-        150,
+        127,
         "Föreningar ringer och frågar vilka lokaler som är lediga; svaret finns i ett kalkylark.",
     ),
     (
@@ -141,15 +137,33 @@ IDEAS = [
         "Bygglovshandläggarna svarar på samma frågor många gånger om dagen.",
     ),
     ("Tidsbokning för budget- och skuldrådgivning", 0, S.DRAFT, [], 0, ""),
+    (
+        BESOK,
+        0,
+        S.PLANNED,
+        ["UX design", "Web development (front end)", "Digital accessibility (WCAG)"],
+        30,
+        "Anhöriga ringer avdelningen för att boka besök; personalen för listor på papper.",
+    ),
+    (
+        "Öppna data om återvinningsstationer",
+        2,
+        S.ACCEPTED,
+        ["Open data", "APIs and integrations", "Python"],
+        24,
+        "Invånare frågar var närmaste återvinningsstation finns och när den töms.",
+    ),
 ]
 
 # The way each demo idea went after it was submitted, one step every STEP_DAYS days.
+# An idea of `demo.cohorts.PLANS` is planned and started on the planning board.
 PATHS = {
     S.DRAFT: [],
     S.SUBMITTED: [],
     S.NEEDS_INFORMATION: [S.NEEDS_INFORMATION],
     S.ACCEPTED: [S.ACCEPTED],
     S.DECLINED: [S.DECLINED],
+    S.PLANNED: [S.ACCEPTED, S.PLANNED],
     S.IN_PROGRESS: [S.ACCEPTED, S.PLANNED, S.IN_PROGRESS],
     S.DELIVERED: [S.ACCEPTED, S.PLANNED, S.IN_PROGRESS, S.DELIVERED],
     S.EVALUATED: [S.ACCEPTED, S.PLANNED, S.IN_PROGRESS, S.DELIVERED, S.EVALUATED],
@@ -169,13 +183,16 @@ HISTORY = [
     (IdeaAttachment, "idea"),
     (PrototypeRecord, "idea"),
     (Evaluation, "idea"),
+    (Assignment, "idea"),
+    (AssignmentEvent, "assignment__idea"),
+    (AssignmentMember, "assignment__idea"),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: a municipality, departments, people, cohorts, ideas and the "
-        "trainees' journey."
+        "Load demo data: a municipality, departments, people, two overlapping cohorts, "
+        "ideas and their plan, the trainees' journey and applicants."
     )
 
     @transaction.atomic
@@ -220,39 +237,17 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"primary": True, "verified": True}
             )
             users[email] = user
-        trainees = [u for u in users.values() if u.role == Role.TRAINEE]
 
         lead = users["labbansvarig@demo.labportal.se"]
         supervisor = users[SUPERVISOR_EMAIL]
-        # Cohorts have no services yet: the demo makes them as the admin would.
-        running_since = monday_of(today) - timedelta(weeks=RUNNING_SINCE_WEEKS)
-        running, _ = Cohort.objects.get_or_create(
-            name="Omgång 1",
-            defaults={
-                "organisation": municipality,
-                "starts_on": running_since,
-                "ends_on": running_since + timedelta(weeks=RUNNING_FOR_WEEKS),
-                "lab_lead": lead,
-            },
+        load_cohorts(
+            users=users,
+            lead=lead,
+            supervisor=supervisor,
+            host=municipality,
+            partner=partner,
+            today=today,
         )
-        if running.starts_on > running_since:
-            # a demo loaded before the trainees' journey came: half a year of logs needs
-            # a cohort that began half a year ago
-            running.starts_on = running_since
-            running.save(update_fields=["starts_on", "updated_at"])
-        running.supervisors.add(supervisor)
-        planned, _ = Cohort.objects.get_or_create(
-            name="Omgång 2",
-            defaults={
-                "organisation": municipality,
-                "starts_on": today + timedelta(days=60),
-                "ends_on": today + timedelta(days=60 + 270),
-                "lab_lead": lead,
-            },
-        )
-        for trainee in trainees:
-            cohort = planned if trainee.email in PLANNED_TRAINEES else running
-            Enrolment.objects.get_or_create(cohort=cohort, trainee=trainee)
 
         staff_by_department = {u.department_id: u for u in users.values() if u.department_id}
         for title, dept, status, skill_names, days_ago, problem in IDEAS:
@@ -266,9 +261,12 @@ class Command(BaseCommand):
                 skills=list(Skill.objects.filter(name_en__in=skill_names)),
                 days_ago=days_ago,
                 problem=problem,
+                today=today,
             )
+        finish_plans(lead=lead, today=today)
 
         load_journeys(users=users, lead=lead, supervisor=supervisor, today=today)
+        load_applicants(lead=lead, today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
@@ -282,6 +280,7 @@ class Command(BaseCommand):
         skills: list[Skill],
         days_ago: int,
         problem: str,
+        today: date,
     ) -> Idea:
         """The idea, made by its people step by step; then its history is moved back
         so that it was submitted `days_ago` days ago, one step every STEP_DAYS days."""
@@ -298,6 +297,7 @@ class Command(BaseCommand):
         if status == S.DRAFT:
             return idea
         path = PATHS[status]
+        planned = title in PLANS
         if S.ACCEPTED not in path:
             self._assess(lead, idea, skills, ready=False)
         for target in path:
@@ -306,6 +306,8 @@ class Command(BaseCommand):
                 add_comment(actor=lead, idea=idea, body=QUESTION, ask_for_information=True)
             elif target == S.DECLINED:
                 transition_idea(actor=lead, idea=idea, target=target, note=DECLINE_REASON)
+            elif target in (S.PLANNED, S.IN_PROGRESS) and planned:
+                plan_step(lead=lead, idea=idea, target=target, today=today)
             elif target == S.EVALUATED:
                 record_evaluation(
                     actor=submitter,
@@ -318,7 +320,7 @@ class Command(BaseCommand):
                 transition_idea(actor=lead, idea=idea, target=target)
             idea.refresh_from_db()
             if target == S.ACCEPTED:
-                self._assess(lead, idea, skills, ready=status == S.ACCEPTED)
+                self._assess(lead, idea, skills, ready=status == S.ACCEPTED or planned)
             if target == S.IN_PROGRESS:
                 save_prototype_record(
                     actor=lead,
