@@ -41,6 +41,7 @@ class CohortForm(forms.ModelForm[Cohort]):
             "supervisors",
             "education_target_percent",
             "notes",
+            "application_intro",
         ]
         widgets = {
             "starts_on": DateInput(),
@@ -48,10 +49,14 @@ class CohortForm(forms.ModelForm[Cohort]):
             "served_organisations": forms.CheckboxSelectMultiple,
             "supervisors": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),
+            "application_intro": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "capacity": _("How many trainees the cohort takes at most."),
             "lab_lead": _("The lab's contact for this cohort."),
+            "application_intro": _(
+                "Shown on the public application page while the cohort is recruiting."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -35,6 +35,7 @@ COHORT_FIELDS = (
     "lab_lead",
     "education_target_percent",
     "notes",
+    "application_intro",
 )
 
 

@@ -240,6 +240,22 @@ def test_edit_saves_and_keeps_named_supervisors(lab_lead, cohort):
     assert list(cohort.supervisors.all()) == [supervisor]
 
 
+def test_edit_sets_the_text_applicants_read(lab_lead, cohort):
+    cohort.status = CohortStatus.RECRUITING
+    cohort.save()
+    data = form_data(
+        cohort.organisation,
+        name=cohort.name,
+        application_intro="Vi söker dig som vill bygga <tjänster> för Kommun.",
+        version=cohort.version,
+    )
+
+    english(lab_lead).post(reverse("cohorts:update", args=[cohort.pk]), data)
+
+    page = english(lab_lead).get(reverse("cohorts:apply", args=[cohort.pk])).content.decode()
+    assert "Vi söker dig som vill bygga &lt;tjänster&gt; för Kommun." in page
+
+
 # Status ------------------------------------------------------------------------------------
 def test_a_status_button_changes_the_status(lab_lead, cohort):
     response = english(lab_lead).post(
