@@ -39,7 +39,7 @@ def test_lead_plans_milestones_from_the_progress_page_and_the_trainee_marks_one_
     sign_in_with_totp(page, lab_lead)
     page.locator(f"nav a[href='{reverse('cohorts:list')}']").click()
     audit(page)
-    page.locator("main table").get_by_role("link", name=cohort.name).click()
+    page.locator(f"main table a[href='{reverse('cohorts:progress', args=[cohort.pk])}']").click()
     expect(page.locator("main h1")).to_contain_text(cohort.name)
     audit(page)
 
