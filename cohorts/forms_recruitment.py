@@ -14,10 +14,9 @@ from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cohorts.models import ApplicantStatus, Cohort
-from cohorts.services.recruitment import FIELD_LIMITS, NOTE_LIMIT, Answers
+from cohorts.services.recruitment import FIELD_LIMITS, NOTE_LIMIT, Answers, consent_text
 from labportal.core.models import Skill, SkillCategory
 from trainees.models import CompetenceLevel
 
@@ -44,26 +43,6 @@ def _too_long() -> dict[str, Any]:
             "This is too long: at most %(limit_value)d characters (it has %(show_value)d)."
         )
     }
-
-
-def consent_text(cohort: Cohort, language: str) -> str:
-    """The consent the applicant gives, in `language`: shown on the form and stored
-    with the application exactly as shown."""
-    months = settings.APPLICANT_RETENTION_MONTHS
-    with translation.override(language):
-        return ngettext(
-            "I agree that %(organisation)s stores the answers in this application so that "
-            "the lab can choose trainees for %(cohort)s. Only the lab reads them. If I am "
-            "not given a place, my application is deleted %(months)s month after the "
-            "decision, or after the end of the cohort if no decision is made. I may ask "
-            "the lab to delete it earlier.",
-            "I agree that %(organisation)s stores the answers in this application so that "
-            "the lab can choose trainees for %(cohort)s. Only the lab reads them. If I am "
-            "not given a place, my application is deleted %(months)s months after the "
-            "decision, or after the end of the cohort if no decision is made. I may ask "
-            "the lab to delete it earlier.",
-            months,
-        ) % {"organisation": cohort.organisation.name, "cohort": cohort.name, "months": months}
 
 
 @dataclass(frozen=True)

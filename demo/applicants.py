@@ -16,9 +16,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from cohorts.forms_recruitment import consent_text
 from cohorts.models import Applicant, ApplicantEvent, ApplicantStatus, Cohort, CohortStatus
-from cohorts.services.recruitment import Answers, move_applicant, submit_application
+from cohorts.services.recruitment import (
+    Answers,
+    consent_text,
+    move_applicant,
+    submit_application,
+)
 from demo.cohorts import NEXT
 from demo.timing import at
 from labportal.accounts.models import User

@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts import access, workflow
 from cohorts.models import Applicant, ApplicantEvent, ApplicantSkill, ApplicantStatus, Cohort
@@ -53,6 +54,28 @@ FIELD_LIMITS = {
     "wants_to_work_with": 4000,
 }
 CONSENT_TEXT_LIMIT = 4000
+
+
+def consent_text(cohort: Cohort, language: str) -> str:
+    """The consent the applicant gives, in `language`: shown on the form and stored
+    with the application exactly as shown."""
+    months = settings.APPLICANT_RETENTION_MONTHS
+    with translation.override(language):
+        return ngettext(
+            "I agree that %(organisation)s stores the answers in this application so that "
+            "the lab can choose trainees for %(cohort)s. Only the lab reads them. If I am "
+            "not given a place, my application is deleted %(months)s month after the "
+            "decision, or after the end of the cohort if no decision is made. I may ask "
+            "the lab to delete it earlier.",
+            "I agree that %(organisation)s stores the answers in this application so that "
+            "the lab can choose trainees for %(cohort)s. Only the lab reads them. If I am "
+            "not given a place, my application is deleted %(months)s months after the "
+            "decision, or after the end of the cohort if no decision is made. I may ask "
+            "the lab to delete it earlier.",
+            months,
+        ) % {"organisation": cohort.organisation.name, "cohort": cohort.name, "months": months}
+
+
 NOTE_LIMIT = 2000
 
 

@@ -18,9 +18,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.forms_recruitment import consent_text
 from cohorts.models import Applicant, ApplicantStatus, CohortStatus
 from cohorts.services import recruitment_spam
+from cohorts.services.recruitment import consent_text
 from labportal.core.models import OutboxEmail, SkillCategory
 from tests.cohorts.factories import ApplicantFactory, ApplicantSkillFactory, CohortFactory
 from tests.conftest import client_for, english
