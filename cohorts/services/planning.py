@@ -248,44 +248,73 @@ def assign_idea(
     warnings = judge_plan(locked_cohort, members, period, size_weeks=locked.size_weeks)
     if warnings and not assign_anyway:
         raise PlanningWarnings(warnings)
+    assignment = create_assignment(
+        actor=actor,
+        idea=locked,
+        cohort=locked_cohort,
+        period=(starts_on, ends_on),
+        status=AssignmentStatus.PLANNED,
+        members=members,
+        kind="planned",
+        note=warning_note(warnings),
+        warnings=warnings,
+    )
+    apply_transition(
+        actor, locked, IdeaStatus.PLANNED, note=_planned_note(locked, assignment, members)
+    )
+    idea.status, idea.version = locked.status, locked.version
+    return assignment
+
+
+def create_assignment(
+    *,
+    actor: User,
+    idea: Idea,
+    cohort: Cohort,
+    period: tuple[datetime.date, datetime.date],
+    status: str,
+    members: Sequence[Enrolment],
+    kind: str,
+    note: str,
+    warnings: Sequence[matching.Warning],
+    continues: Assignment | None = None,
+    handover_notes: str = "",
+) -> Assignment:
+    """A new plan with its team, its first history line and its audit row; inside the
+    caller's transaction, on rows the caller locked. A second active plan for the
+    idea (one made in the admin, which the status did not show) is refused."""
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
-                idea=locked,
-                cohort=locked_cohort,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                status=AssignmentStatus.PLANNED,
+                idea=idea,
+                cohort=cohort,
+                starts_on=period[0],
+                ends_on=period[1],
+                status=status,
+                continues=continues,
+                handover_notes=handover_notes,
                 created_by=actor,
             )
     except IntegrityError as error:
-        # An active plan the status did not show (made in the admin): refuse, not crash.
         raise ValidationError(
-            _("“%(title)s” already has an active plan.") % {"title": locked.title},
+            _("“%(title)s” already has an active plan.") % {"title": idea.title},
             code="already_planned",
         ) from error
     AssignmentMember.objects.bulk_create(
         AssignmentMember(assignment=assignment, enrolment=e) for e in members
     )
     AssignmentEvent.objects.create(
-        assignment=assignment,
-        actor=actor,
-        kind="planned",
-        to_status=AssignmentStatus.PLANNED,
-        note=warning_note(warnings),
+        assignment=assignment, actor=actor, kind=kind, to_status=status, note=note
     )
     record_audit(
         actor,
         "assignment.created",
         assignment,
-        idea=locked.pk,
+        idea=idea.pk,
+        continues=continues.pk if continues else None,
         team=[e.pk for e in members],
         warnings=[w.code for w in warnings],
     )
-    apply_transition(
-        actor, locked, IdeaStatus.PLANNED, note=_planned_note(locked, assignment, members)
-    )
-    idea.status, idea.version = locked.status, locked.version
     return assignment
 
 

@@ -28,14 +28,13 @@ import math
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cohorts import access, matching, workflow
 from cohorts.models import (
     Assignment,
     AssignmentEvent,
-    AssignmentMember,
     AssignmentStatus,
     Cohort,
     Enrolment,
@@ -43,6 +42,7 @@ from cohorts.models import (
 from cohorts.services.planning import (
     PlanningWarnings,
     check_dates,
+    create_assignment,
     judge_plan,
     lock_assignment,
     lock_cohort,
@@ -200,47 +200,24 @@ def hand_over(
         to_status=S.HANDED_OVER,
         note=_("Handed over to %(cohort)s.") % {"cohort": new_cohort.name} + "\n" + notes,
     )
-    try:
-        with transaction.atomic():
-            new = Assignment.objects.create(
-                idea=idea,
-                cohort=new_cohort,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                status=S.IN_PROGRESS,
-                continues=old,
-                handover_notes=notes,
-                created_by=actor,
-            )
-    except IntegrityError as error:
-        raise ValidationError(
-            _("“%(title)s” already has another active plan.") % {"title": idea.title},
-            code="already_planned",
-        ) from error
-    AssignmentMember.objects.bulk_create(
-        AssignmentMember(assignment=new, enrolment=e) for e in members
-    )
-    AssignmentEvent.objects.create(
-        assignment=new,
+    new = create_assignment(
         actor=actor,
+        idea=idea,
+        cohort=new_cohort,
+        period=(starts_on, ends_on),
+        status=S.IN_PROGRESS,
+        members=members,
         kind="continued",
-        to_status=S.IN_PROGRESS,
         note="\n".join(
             [
                 _("Continues the work of %(cohort)s.") % {"cohort": old.cohort.name},
                 warning_note(warnings),
             ]
         ).strip(),
+        warnings=warnings,
+        continues=old,
+        handover_notes=notes,
     )
     record_audit(actor, "assignment.handed_over", old, to=new.pk)
-    record_audit(
-        actor,
-        "assignment.created",
-        new,
-        idea=idea.pk,
-        continues=old.pk,
-        team=[e.pk for e in members],
-        warnings=[w.code for w in warnings],
-    )
     assignment.status, assignment.version = old.status, old.version
     return new
