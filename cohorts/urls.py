@@ -1,13 +1,13 @@
 from django.urls import path
 
-from cohorts import views
 from cohorts.routes import manage, planning, recruitment
+from cohorts.views import progress
 
 app_name = "cohorts"
 
 urlpatterns = [
-    path("cohorts/", views.cohort_list, name="list"),
-    path("cohorts/<int:pk>/progress/", views.cohort_progress, name="progress"),
+    path("cohorts/", progress.cohort_list, name="list"),
+    path("cohorts/<int:pk>/progress/", progress.cohort_progress, name="progress"),
     *manage.urlpatterns,
     *recruitment.urlpatterns,
     *planning.urlpatterns,

@@ -1,10 +1,10 @@
 """URLs of the cohorts app: manage (included by `cohorts.urls`). The cohort's page,
 creating and editing cohorts, their status, enrolments, rotation periods and the plan
-as a PDF; the views are `cohorts.views_cohorts`."""
+as a PDF; the views are `cohorts.views.cohorts`."""
 
 from django.urls import URLPattern, path
 
-from cohorts import views_cohorts as views
+from cohorts.views import cohorts as views
 
 urlpatterns: list[URLPattern] = [
     path("cohorts/new/", views.cohort_create, name="create"),

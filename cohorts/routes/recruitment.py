@@ -3,7 +3,7 @@ are public (no account); the `applicant*` pages are the lab's screening."""
 
 from django.urls import URLPattern, path
 
-from cohorts import views_recruitment as views
+from cohorts.views import recruitment as views
 
 urlpatterns: list[URLPattern] = [
     path("apply/", views.apply_list, name="apply_list"),

@@ -167,7 +167,7 @@ def test_the_thank_you_page_is_the_same_for_a_known_address(cohort, ip):
 def test_a_filled_honeypot_looks_like_success_saves_nothing_and_is_logged(cohort, ip, caplog):
     data = form_data(cohort, **{recruitment_spam.HONEYPOT_FIELD: "https://spam.example"})
 
-    with caplog.at_level(logging.INFO, logger="cohorts.views_recruitment"):
+    with caplog.at_level(logging.INFO, logger="cohorts.views.recruitment"):
         response = post(visitor(), cohort, data, ip)
 
     assert (response.status_code, response.url) == (302, reverse("cohorts:apply_thanks"))

@@ -30,7 +30,7 @@ from cohorts.models import Assignment, Cohort
 from cohorts.services.planning import PlanningWarnings, update_assignment
 from cohorts.services.planning_match import load_match
 from cohorts.services.planning_moves import hand_over, move_assignment, offered_moves
-from cohorts.views_planning import needs_of
+from cohorts.views.planning import needs_of
 from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Role
