@@ -27,7 +27,6 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cohorts.models import (
-    ACTIVE_ASSIGNMENT,
     Applicant,
     Assignment,
     Cohort,
@@ -123,15 +122,6 @@ def can_plan(user: Anyone) -> bool:
     return is_lab(user)
 
 
-def can_see_plan_of(user: Anyone, cohort: Cohort) -> bool:
-    """The cohort's plan (its assignments and team): whoever sees the cohort."""
-    return cohorts_visible_to(user).filter(pk=cohort.pk).exists()
-
-
-def is_active_assignment(assignment: Assignment) -> bool:
-    return assignment.status in ACTIVE_ASSIGNMENT
-
-
 # Fetching for a user ----------------------------------------------------------------------
 def get_cohort_for_user(user: Anyone, pk: int) -> Cohort:
     cohort: Cohort = get_object_or_404(cohorts_visible_to(user), pk=pk)
@@ -150,13 +140,6 @@ def get_applicant_for_user(user: Anyone, pk: int) -> Applicant:
         applicants_visible_to(user).select_related("cohort"), pk=pk
     )
     return applicant
-
-
-def get_assignment_for_user(user: Anyone, pk: int) -> Assignment:
-    assignment: Assignment = get_object_or_404(
-        assignments_visible_to(user).select_related("idea", "cohort"), pk=pk
-    )
-    return assignment
 
 
 # Manage: cohort pages, enrolments, rotations, supervisors --------------------------------

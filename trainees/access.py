@@ -27,7 +27,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from labportal.accounts.models import Role, User
-from trainees.models import Milestone, ProgressLog, SkillRecord, TraineeProfile
+from trainees.models import Milestone, ProgressLog, SkillRecord
 
 Anyone = Any  # a User or AnonymousUser
 
@@ -74,15 +74,6 @@ def logs_visible_to(user: Anyone) -> QuerySet[ProgressLog]:
     return ProgressLog.objects.filter(trainee__in=trainees_visible_to(user).values("pk"))
 
 
-def profiles_visible_to(user: Anyone) -> QuerySet[TraineeProfile]:
-    """Profiles and competence are for the lab and the trainee: not for supervisors."""
-    if is_lab(user):
-        return TraineeProfile.objects.all()
-    if is_trainee(user):
-        return TraineeProfile.objects.filter(user=user)
-    return TraineeProfile.objects.none()
-
-
 def skill_records_visible_to(user: Anyone) -> QuerySet[SkillRecord]:
     if is_lab(user):
         return SkillRecord.objects.all()
@@ -122,10 +113,6 @@ def can_write_log(user: Anyone, trainee: User) -> bool:
     return is_trainee(user) and user.pk == trainee.pk
 
 
-def can_read_log(user: Anyone, log: ProgressLog) -> bool:
-    return logs_visible_to(user).filter(pk=log.pk).exists()
-
-
 def can_comment_log(user: Anyone, log: ProgressLog) -> bool:
     """The lab and the trainee's supervisors; the trainee reads the comments."""
     if is_lab(user):
@@ -137,11 +124,6 @@ def can_comment_log(user: Anyone, log: ProgressLog) -> bool:
 
 def can_manage_milestones(user: Anyone) -> bool:
     return is_lab(user)
-
-
-def can_mark_milestone(user: Anyone, milestone: Milestone) -> bool:
-    """The lab, and the trainee for their own (e.g. "profile on a job site")."""
-    return is_lab(user) or (is_trainee(user) and user.pk == milestone.trainee_id)
 
 
 def can_view_cohort_progress(user: Anyone) -> bool:
