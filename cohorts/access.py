@@ -242,6 +242,12 @@ def can_change_assignment(user: Anyone, assignment: Assignment) -> bool:
     return can_plan(user) and assignment.is_active
 
 
+def can_cancel_assignment(user: Anyone, assignment: Assignment) -> bool:
+    """A plan whose work has not begun; not one that continues handed-over work (the
+    idea is in progress then: the plan is changed, not cancelled)."""
+    return can_plan(user) and assignment.is_planned and assignment.continues_id is None
+
+
 def can_hand_over(user: Anyone, assignment: Assignment) -> bool:
     """Only work in progress is handed over to the trainees of another cohort."""
     return can_plan(user) and assignment.is_in_progress

@@ -163,6 +163,16 @@ class HandoverCohortForm(forms.Form):
         self.fields["cohort"].queryset = cohorts  # type: ignore[attr-defined]
 
 
+class CancelPlanForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the department sees it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Give a reason for cancelling.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class MoveForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(

@@ -61,6 +61,7 @@ ASSIGNMENT_MOVES: tuple[Move, ...] = (
     Move(S.IN_PROGRESS, S.DONE, _("Mark as done")),
     # Handing over makes a new assignment in the next cohort: `services.planning`.
     Move(S.IN_PROGRESS, S.HANDED_OVER, _("Hand over to the next cohort")),
+    # Cancelling sends the idea back to "accepted": `services.planning_moves`.
     Move(
         S.PLANNED,
         S.CANCELLED,
@@ -69,6 +70,8 @@ ASSIGNMENT_MOVES: tuple[Move, ...] = (
         note_missing=_("Give a reason for cancelling."),
         is_destructive=True,
     ),
+    # Only archiving the idea makes this move (`cohorts.receivers`).
+    Move(S.IN_PROGRESS, S.CANCELLED, _("Stop the work"), is_destructive=True),
 )
 
 

@@ -8,9 +8,10 @@ who joined late and one on a rotation at the partner company. Omgång 2 recruits
 shows two overlapping cohorts; two trainees are enrolled in it already.
 
 The plan: accepted ideas are assigned to teams of Omgång 1 while `load_demo` makes
-them (`plan_step`, one step of the idea's path): one in progress, one planned, and
-one in progress whose team changed half-way and which is handed over to Omgång 2's
-trainees with handover notes (`finish_plans`). A backlog idea is left for the lead.
+them (`plan_step`, one step of the idea's path): two done in the first stretch, one
+in progress, one planned, and one in progress whose team changed half-way and which
+is handed over to Omgång 2's trainees, from its start, with handover notes
+(`finish_plans`). A backlog idea is left for the lead.
 
 Safe to run again: a cohort, enrolment or rotation is made only when missing (a
 trainee enrolled anywhere is left alone), a status moves only from "planned", a plan
@@ -41,7 +42,7 @@ from cohorts.services.cohort_enrolments import add_rotation, enrol_trainee
 from cohorts.services.cohorts import change_cohort_status, create_cohort, update_cohort
 from cohorts.services.planning import assign_idea, update_assignment
 from cohorts.services.planning_moves import hand_over, move_assignment
-from demo.personas import GATUBELYSNING, LOKALER
+from demo.personas import FRANVARO, GATUBELYSNING, LEKPLATSER, LOKALER
 from demo.timing import at
 from labportal.accounts.models import Organisation, Role, User
 from prototypes.models import Idea, IdeaStatus
@@ -88,6 +89,9 @@ class Plan:
 
 
 PLANS: dict[str, Plan] = {
+    # done in the first stretch (see demo.personas); Lekplatser evaluated since
+    LEKPLATSER: Plan((_trainee(1), _trainee(5), _trainee(7)), -24, 8),
+    FRANVARO: Plan((_trainee(2), _trainee(6), _trainee(8)), -24, 12),
     # in progress since the third stretch of the cohort began (see demo.log_texts)
     GATUBELYSNING: Plan((_trainee(2), _trainee(6)), -8, 12),
     # in progress since the second stretch; handed over to Omgång 2 when it starts
@@ -220,9 +224,9 @@ def _period(
 
 def plan_step(*, lead: User, idea: Idea, target: str, today: datetime.date) -> None:
     """Move a planned idea (one of PLANS) as the board does: assign it to its team of
-    Omgång 1 (the idea becomes "planned"), or start the work (it becomes "in
-    progress"). Called by `load_demo` in the idea's path, so that its history moves
-    back in time with the idea's."""
+    Omgång 1 (the idea becomes "planned"), start the work (it becomes "in progress")
+    or mark it done (it becomes "delivered"). Called by `load_demo` in the idea's
+    path, so that its history moves back in time with the idea's."""
     plan = PLANS[idea.title]
     if target == IdeaStatus.PLANNED:
         cohort = Cohort.objects.get(name=RUNNING)
@@ -237,13 +241,22 @@ def plan_step(*, lead: User, idea: Idea, target: str, today: datetime.date) -> N
             assign_anyway=True,  # see the module
         )
         return
-    assignment = Assignment.objects.get(idea=idea, status=AssignmentStatus.PLANNED)
+    source, step = {
+        IdeaStatus.IN_PROGRESS: (AssignmentStatus.PLANNED, AssignmentStatus.IN_PROGRESS),
+        IdeaStatus.DELIVERED: (AssignmentStatus.IN_PROGRESS, AssignmentStatus.DONE),
+    }[IdeaStatus(target)]
+    assignment = Assignment.objects.get(idea=idea, status=source)
     move_assignment(
-        actor=lead,
-        assignment=assignment,
-        target=AssignmentStatus.IN_PROGRESS,
-        expected_version=assignment.version,
+        actor=lead, assignment=assignment, target=step, expected_version=assignment.version
     )
+
+
+def work_days(title: str, target: str) -> int | None:
+    """How long the team of a planned idea worked before it was done (None: not one)."""
+    plan = PLANS.get(title)
+    if target != IdeaStatus.DELIVERED or plan is None or plan.weeks is None:
+        return None
+    return plan.weeks * 7
 
 
 def finish_plans(*, lead: User, today: datetime.date) -> None:

@@ -41,7 +41,7 @@ class Transition:
     `note_required`, a note; it sets each field of `stamps` to now the first time
     (a resubmission is not a new submission), and keeps the note in `note_field` if
     there is one. A row with `offered=False` is no button: only its own service
-    makes it (recording an evaluation)."""
+    makes it (recording an evaluation, the planning board's moves)."""
 
     source: str
     target: str
@@ -100,9 +100,29 @@ TRANSITIONS: tuple[Transition, ...] = (
         help_text=_("Declining tells the department why, so that their next idea fits better."),
         is_destructive=True,
     ),
-    Transition(S.ACCEPTED, S.PLANNED, LAB, _("Mark as planned")),
-    Transition(S.PLANNED, S.IN_PROGRESS, LAB, _("Mark as in progress")),
-    Transition(S.IN_PROGRESS, S.DELIVERED, LAB, _("Mark as delivered"), stamps=("delivered_at",)),
+    # No buttons: the planning board makes these moves with the plan they stand for
+    # (`cohorts.services.planning`): assigning a team, starting the work, finishing
+    # it, cancelling a plan before the work began.
+    Transition(S.ACCEPTED, S.PLANNED, LAB, _("Plan the idea"), offered=False),
+    Transition(S.PLANNED, S.IN_PROGRESS, LAB, _("Start work"), offered=False),
+    Transition(
+        S.IN_PROGRESS,
+        S.DELIVERED,
+        LAB,
+        _("Mark as done"),
+        stamps=("delivered_at",),
+        offered=False,
+    ),
+    Transition(
+        S.PLANNED,
+        S.ACCEPTED,
+        LAB,
+        _("Cancel the plan"),
+        note_required=True,
+        note_label=_("Reason (the department sees it)"),
+        note_missing=_("Give a reason for cancelling."),
+        offered=False,
+    ),
     # No button: the department's evaluation form makes this move (`record_evaluation`).
     Transition(S.DELIVERED, S.EVALUATED, DEPARTMENT, _("Evaluate the prototype"), offered=False),
     *(

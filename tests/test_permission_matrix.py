@@ -280,7 +280,8 @@ MATRIX: list[Row] = [
         ("submitted->accepted",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
         ("submitted->archived",            LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
         ("needs_information->submitted",   LOGIN, DONE,  DONE,  DONE,  DONE,  E403,  E403,  E404),
-        ("accepted->planned",              LOGIN, DONE,  DONE,  BACK,  BACK,  E403,  E403,  E404),
+        # the moves of a plan are the planning board's, not the idea page's
+        ("accepted->planned",              LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E403,  E404),
         ("delivered->evaluated",           LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E403,  E404),
         ("archived->submitted",            LOGIN, BACK,  BACK,  BACK,  BACK,  E403,  E403,  E404),
         ("submitted->nonsense",            LOGIN, E404,  E404,  E404,  E404,  E403,  E403,  E404)),
@@ -581,11 +582,19 @@ MATRIX: list[Row] = [
     *rows("post", "cohorts:assignment_update",
         ("planned",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
         ("planned:stale",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
-    # the idea moves along; a plan is not cancelled (the idea cannot go back to accepted)
+    # the idea moves along; a plan is cancelled on its own page, with a reason
     *rows("post", "cohorts:assignment_move",
         ("planned->in_progress",           LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
         ("in_progress->done",              LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
         ("planned->cancelled",             LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    # only a plan whose work has not begun is cancelled; without a reason, the form again
+    *rows("get", "cohorts:assignment_cancel",
+        ("planned",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("in_progress",                    LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:assignment_cancel",
+        ("planned",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("planned:no_reason",              LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("in_progress",                    LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
     # only work in progress is handed over, to the trainees of another cohort
     *rows("get", "cohorts:handover",
         ("in_progress",                    LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
@@ -1504,6 +1513,14 @@ CALLS: dict[str, Call] = {
         data=lambda w, s: {
             "target": s.split("->")[1],
             "note": "",
+            "version": assignment_of(w, s).version,
+        },
+        probe=assignment_state,
+    ),
+    "cohorts:assignment_cancel": Call(
+        args=lambda w, s: [w.assignment(s).pk],
+        data=lambda w, s: {
+            "reason": "" if s.endswith(":no_reason") else "Budgeten drogs in.",
             "version": assignment_of(w, s).version,
         },
         probe=assignment_state,

@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern] = [
         name="assignment_move",
     ),
     path(
+        "assignments/<int:pk>/cancel/",
+        assignments.assignment_cancel,
+        name="assignment_cancel",
+    ),
+    path(
         "assignments/<int:pk>/handover/",
         assignments.handover,
         name="handover",

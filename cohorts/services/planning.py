@@ -260,7 +260,11 @@ def assign_idea(
         warnings=warnings,
     )
     apply_transition(
-        actor, locked, IdeaStatus.PLANNED, note=_planned_note(locked, assignment, members)
+        actor,
+        locked,
+        IdeaStatus.PLANNED,
+        note=_planned_note(locked, assignment, members),
+        offered_only=False,
     )
     idea.status, idea.version = locked.status, locked.version
     return assignment

@@ -7,17 +7,19 @@ submitter):
 - start work (planned → in progress): the idea planned → in progress;
 - done (in progress → done): the idea in progress → delivered, which asks the
   department to evaluate it (the work of the team is what is delivered);
-- handover (in progress → handed over): a new in-progress assignment in another
-  cohort continues the old one (`continues`); the idea stays in progress; the new
+- handover (in progress → handed over): another assignment in another cohort
+  continues the old one (`continues`): in progress at once, or planned when its team
+  starts later (then "start work" starts it); the idea stays in progress; the new
   team is judged like a plan, for what is left of the idea's size (the share of the
   old plan not yet behind it);
-- cancel (planned → cancelled) is NOT offered: the ideas' table has no way from
-  "planned" back to "accepted", and an idea left "planned" without a plan could
-  never be planned again. It needs a PLANNED → ACCEPTED row by the lab in
-  `prototypes/workflow.py`; until then a plan is changed (team, dates), not cancelled.
+- cancel (planned → cancelled, with a reason): the idea goes back to "accepted" and
+  to the backlog; not a plan that continues handed-over work (the idea is in
+  progress: that plan is changed, not cancelled);
+- the idea archived: its active assignment is cancelled with it (`end_with_idea`,
+  called by `cohorts.receivers` inside the archiving transaction).
 
-If the idea is already where the move would take it (someone pressed the idea page's
-button), the assignment moves alone. Rows are locked in the order of
+If the idea is already where the move would take it (starting a plan that continues
+handed-over work), the assignment moves alone. Rows are locked in the order of
 `cohorts.services.planning`: the idea, the assignment, the cohort, the enrolments.
 """
 
@@ -29,10 +31,12 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts import access, matching, workflow
 from cohorts.models import (
+    ACTIVE_ASSIGNMENT,
     Assignment,
     AssignmentEvent,
     AssignmentStatus,
@@ -51,7 +55,7 @@ from cohorts.services.planning import (
 )
 from labportal.accounts.models import User
 from labportal.core.services import record_audit
-from prototypes.models import IdeaStatus
+from prototypes.models import Idea, IdeaStatus
 from prototypes.services.concurrency import lock_idea
 from prototypes.services.status import apply_transition
 
@@ -61,7 +65,7 @@ IDEA_FOLLOWS: dict[tuple[str, str], str] = {
     (S.PLANNED, S.IN_PROGRESS): IdeaStatus.IN_PROGRESS,
     (S.IN_PROGRESS, S.DONE): IdeaStatus.DELIVERED,
 }
-EVENT_KIND: dict[str, str] = {S.IN_PROGRESS: "started", S.DONE: "done"}
+EVENT_KIND: dict[str, str] = {S.IN_PROGRESS: "started", S.DONE: "done", S.CANCELLED: "cancelled"}
 # The idea's statuses at or beyond each target (then the idea is not moved again).
 IDEA_REACHED: dict[str, set[str]] = {
     IdeaStatus.IN_PROGRESS: {IdeaStatus.IN_PROGRESS},
@@ -97,10 +101,7 @@ def move_assignment(
         if move.target == S.HANDED_OVER:
             message = _("Hand the assignment over on its handover page.")
         else:
-            message = _(
-                "A plan cannot be cancelled yet: the idea cannot go back to “accepted”. "
-                "Change the team or the dates instead."
-            )
+            message = _("Cancel the plan on its own page, with a reason.")
         raise ValidationError(message, code="not_offered")
     note = workflow.check_note(move, note)
     locked.status = target
@@ -116,9 +117,66 @@ def move_assignment(
     )
     record_audit(actor, "assignment.moved", locked, source=move.source, target=target)
     if idea.status not in IDEA_REACHED[idea_target]:
-        apply_transition(actor, idea, idea_target, note=note)
+        apply_transition(actor, idea, idea_target, note=note, offered_only=False)
     assignment.status, assignment.version = locked.status, locked.version
     return locked
+
+
+def _cancel(locked: Assignment, actor: User, source: str, note: str) -> None:
+    locked.status = S.CANCELLED
+    locked.version += 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    AssignmentEvent.objects.create(
+        assignment=locked,
+        actor=actor,
+        kind=EVENT_KIND[S.CANCELLED],
+        from_status=source,
+        to_status=S.CANCELLED,
+        note=note,
+    )
+    record_audit(actor, "assignment.cancelled", locked, source=source)
+
+
+@transaction.atomic
+def cancel_assignment(
+    *, actor: User, assignment: Assignment, expected_version: int, reason: str
+) -> Assignment:
+    """Cancel a plan before its work began: the idea goes back to "accepted" (its
+    department is told the reason) and can be planned again."""
+    if not access.can_plan(actor):
+        raise PermissionDenied
+    idea = lock_idea(assignment.idea)
+    locked = lock_assignment(assignment, expected_version)
+    move = workflow.require(workflow.ASSIGNMENT_MOVES, locked.status, S.CANCELLED, label_of)
+    if not access.can_cancel_assignment(actor, locked):
+        if locked.continues_id is not None:
+            message = _(
+                "This plan continues work that was handed over, and the idea is in "
+                "progress: change the team or the dates instead."
+            )
+        else:
+            message = _("Only a plan whose work has not started can be cancelled.")
+        raise ValidationError(message, code="not_cancellable")
+    reason = workflow.check_note(move, reason)
+    _cancel(locked, actor, move.source, reason)
+    apply_transition(actor, idea, IdeaStatus.ACCEPTED, note=reason, offered_only=False)
+    assignment.status, assignment.version = locked.status, locked.version
+    return locked
+
+
+def end_with_idea(*, idea: Idea, actor: User, note: str) -> None:
+    """The idea was archived (inside that transaction, the idea locked): its active
+    assignment, if any, is cancelled with it, so that no team stays on it."""
+    locked = (
+        Assignment.objects.select_for_update()
+        .filter(idea=idea, status__in=ACTIVE_ASSIGNMENT)
+        .first()
+    )
+    if locked is None:
+        return
+    move = workflow.require(workflow.ASSIGNMENT_MOVES, locked.status, S.CANCELLED, label_of)
+    text = "\n".join([_("The idea was archived."), note]).strip()
+    _cancel(locked, actor, move.source, text)
 
 
 def remaining_weeks(
@@ -147,9 +205,9 @@ def hand_over(
     assign_anyway: bool = False,
 ) -> Assignment:
     """Hand work in progress over to `team` of another cohort: the old assignment
-    becomes "handed over", a new one in progress continues it with the notes, the idea
-    stays in progress. Refused like a new plan (team, period, warnings), and without
-    notes or within the same cohort."""
+    becomes "handed over", a new one continues it with the notes (in progress, or
+    planned until its start), the idea stays in progress. Refused like a new plan
+    (team, period, warnings), and without notes or within the same cohort."""
     if not access.can_plan(actor):
         raise PermissionDenied
     idea = lock_idea(assignment.idea)
@@ -189,6 +247,8 @@ def hand_over(
     if warnings and not assign_anyway:
         raise PlanningWarnings(warnings)
 
+    # The new team works on it from its first day: until then the plan waits.
+    status = S.IN_PROGRESS if starts_on <= timezone.localdate() else S.PLANNED
     old.status = S.HANDED_OVER
     old.version += 1
     old.save(update_fields=["status", "version", "updated_at"])
@@ -205,7 +265,7 @@ def hand_over(
         idea=idea,
         cohort=new_cohort,
         period=(starts_on, ends_on),
-        status=S.IN_PROGRESS,
+        status=status,
         members=members,
         kind="continued",
         note="\n".join(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cohorts import access, matching
 from cohorts.forms_planning import (
     AssignmentUpdateForm,
+    CancelPlanForm,
     HandoverCohortForm,
     HandoverForm,
     MoveForm,
@@ -29,7 +30,12 @@ from cohorts.forms_planning import (
 from cohorts.models import Assignment, Cohort
 from cohorts.services.planning import PlanningWarnings, update_assignment
 from cohorts.services.planning_match import load_match
-from cohorts.services.planning_moves import hand_over, move_assignment, offered_moves
+from cohorts.services.planning_moves import (
+    cancel_assignment,
+    hand_over,
+    move_assignment,
+    offered_moves,
+)
 from cohorts.views.planning import needs_of
 from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
@@ -76,6 +82,7 @@ def assignment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "events": assignment.events.select_related("actor"),
             "can_change": can_change,
             "can_hand_over": access.can_hand_over(user, assignment),
+            "can_cancel": access.can_cancel_assignment(user, assignment),
             "is_lab": access.is_lab(user),
             "moves": offered_moves(assignment) if can_change else [],
         },
@@ -162,6 +169,41 @@ def assignment_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             _("The assignment is now “%(status)s”.") % {"status": assignment.get_status_display()},
         )
     return redirect("cohorts:assignment_detail", pk=assignment.pk)
+
+
+@role_required(*access.LAB_ROLES)
+@require_http_methods(["GET", "POST"])
+def assignment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel a plan before the work began, with a reason: the idea goes back to the
+    backlog and its department is told why."""
+    assignment = access.get_assignment_page_for_user(request.user, pk)
+    if not access.can_cancel_assignment(request.user, assignment):
+        messages.error(request, _("Only a plan whose work has not started can be cancelled."))
+        return redirect("cohorts:assignment_detail", pk=assignment.pk)
+    form = CancelPlanForm(request.POST or None, initial={"version": assignment.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancel_assignment(
+                actor=request.user,
+                assignment=assignment,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The plan is cancelled; “%(idea)s” is back in the backlog.")
+                % {"idea": assignment.idea.title},
+            )
+            return redirect("cohorts:board")
+    return render(
+        request,
+        "cohorts/assignment_cancel.html",
+        {"assignment": assignment, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _next_cohorts(assignment: Assignment) -> Any:

@@ -12,6 +12,7 @@ from labportal.accounts.models import User
 from labportal.core.services import record_audit
 from prototypes import workflow
 from prototypes.access import party_of
+from prototypes.events import idea_moved
 from prototypes.models import Idea, IdeaEvent
 from prototypes.services.concurrency import lock_idea
 from prototypes.services.notify import notify_submitter_of_event
@@ -50,9 +51,10 @@ def apply_transition(
     move is refused as stale. The row's requirements are checked, its timestamps set
     the first time, the note kept where the row says; the version is raised (unless
     the caller already raised it for the same save), an event and an audit row are
-    written, and the submitter is told (unless `notify` is off because the caller
-    sends its own email). `offered_only=False` lets a service make a move that is no
-    button (the evaluation). The caller's `idea` gets the new values."""
+    written, `prototypes.events.idea_moved` is sent, and the submitter is told (unless
+    `notify` is off because the caller sends its own email). `offered_only=False` lets
+    a service make a move that is no button (the evaluation, the planning board's). The
+    caller's `idea` gets the new values."""
     locked = lock_idea(idea)
     party = party_of(actor, locked)
     if party is None:
@@ -96,6 +98,7 @@ def apply_transition(
         idea=locked, actor=actor, from_status=source, to_status=target, note=note
     )
     record_audit(actor, "idea.status_changed", locked, source=source, target=target)
+    idea_moved.send(sender=Idea, idea=locked, actor=actor, source=source, target=target, note=note)
     if notify:
         notify_submitter_of_event(event)
     return event

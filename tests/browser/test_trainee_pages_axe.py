@@ -133,6 +133,8 @@ LAB = [
     Visit("cohorts:assignment_update", ("assignment",), error="assignment_without_team"),
     Visit("cohorts:handover", ("assignment",)),
     Visit("cohorts:handover", ("assignment",), error="empty_form"),
+    Visit("cohorts:assignment_cancel", ("planned_assignment",)),
+    Visit("cohorts:assignment_cancel", ("planned_assignment",), error="empty_form"),
 ]
 
 SUPERVISOR = [
@@ -335,8 +337,9 @@ def recruitment() -> dict[str, Any]:
 
 def planning(enrolment: Any, lab_lead: Any, department_staff: Any) -> dict[str, Any]:
     """The board: a cohort of trainees with validated skills and an idea in the backlog
-    that needs some of them (as the planning tests make them); and work in progress in
-    the trainee's cohort, the trainee on its team, which the lab may hand over."""
+    that needs some of them (as the planning tests make them); work in progress in the
+    trainee's cohort, the trainee on its team, which the lab may hand over; and a plan
+    not yet begun, which the lab may cancel."""
     plan = make_plan(department_staff)
     in_progress = AssignmentFactory(
         idea__department=department_staff.department,
@@ -350,7 +353,18 @@ def planning(enrolment: Any, lab_lead: Any, department_staff: Any) -> dict[str, 
         created_by=lab_lead,
     )
     AssignmentMemberFactory(assignment=in_progress, enrolment=enrolment)
-    return {"idea": plan.idea, "assignment": in_progress}
+    planned = AssignmentFactory(
+        idea__department=department_staff.department,
+        idea__submitted_by=department_staff,
+        idea__status=IdeaStatus.PLANNED,
+        idea__title="Bokning av besök",
+        cohort=enrolment.cohort,
+        status=AssignmentStatus.PLANNED,
+        starts_on=timezone.localdate() + datetime.timedelta(weeks=2),
+        ends_on=timezone.localdate() + datetime.timedelta(weeks=8),
+        created_by=lab_lead,
+    )
+    return {"idea": plan.idea, "assignment": in_progress, "planned_assignment": planned}
 
 
 # Error states -----------------------------------------------------------------------------

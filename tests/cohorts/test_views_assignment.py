@@ -112,8 +112,9 @@ def planned(plan, lab_lead):
 def test_the_lab_starts_and_finishes_an_assignment_from_its_page(planned, lab_lead):
     client = english(lab_lead)
     url = reverse("cohorts:assignment_move", args=[planned.pk])
-    html = client.get(reverse("cohorts:assignment_detail", args=[planned.pk])).content.decode()
-    assert "Start work" in html and "Cancel the plan" not in html
+    detail = reverse("cohorts:assignment_detail", args=[planned.pk])
+    html = client.get(detail).content.decode()
+    assert "Start work" in html and "Cancel the plan" in html
 
     response = client.post(url, {"target": "in_progress", "version": planned.version})
 
@@ -121,6 +122,9 @@ def test_the_lab_starts_and_finishes_an_assignment_from_its_page(planned, lab_le
     planned.refresh_from_db()
     assert planned.status == AssignmentStatus.IN_PROGRESS
     assert planned.idea.status == IdeaStatus.IN_PROGRESS
+    # work has begun: the plan is no longer cancelled, only finished or handed over
+    html = client.get(detail).content.decode()
+    assert "Cancel the plan" not in html and "Mark as done" in html
 
     client.post(url, {"target": "done", "version": planned.version})
 
@@ -228,3 +232,45 @@ def test_a_planned_assignment_is_not_handed_over(planned, lab_lead):
 
     assert response.status_code == 302
     assert response.url == reverse("cohorts:assignment_detail", args=[planned.pk])
+
+
+def test_the_lab_cancels_a_plan_with_a_reason_after_confirming(planned, lab_lead):
+    client = english(lab_lead)
+    url = reverse("cohorts:assignment_cancel", args=[planned.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "back to the backlog" in page.content.decode()
+
+    # no reason: the page again, with the message, nothing cancelled
+    response = client.post(url, {"reason": " ", "version": planned.version})
+    assert response.status_code == 400
+    assert "Give a reason for cancelling." in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == AssignmentStatus.PLANNED
+
+    response = client.post(url, {"reason": "Budgeten drogs in.", "version": planned.version})
+
+    assert response.status_code == 302
+    assert response.url == reverse("cohorts:board")
+    planned.refresh_from_db()
+    planned.idea.refresh_from_db()
+    assert planned.status == AssignmentStatus.CANCELLED
+    assert planned.idea.status == IdeaStatus.ACCEPTED
+    # a cancelled plan has no cancel page any more
+    again = client.get(url)
+    assert (again.status_code, again.url) == (
+        302,
+        reverse("cohorts:assignment_detail", args=[planned.pk]),
+    )
+
+
+def test_a_cancel_from_an_old_page_is_refused_with_a_message(planned, lab_lead):
+    response = english(lab_lead).post(
+        reverse("cohorts:assignment_cancel", args=[planned.pk]),
+        {"reason": "Budgeten drogs in.", "version": planned.version - 1},
+    )
+
+    assert response.status_code == 400
+    assert "Someone else changed this assignment" in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == AssignmentStatus.PLANNED

@@ -27,7 +27,7 @@ from cohorts.models import (
 )
 from demo import applicants as demo_applicants
 from demo import cohorts as demo_cohorts
-from demo.personas import GATUBELYSNING, LOKALER
+from demo.personas import FRANVARO, GATUBELYSNING, LEKPLATSER, LOKALER
 from labportal.accounts.models import Invitation, OrganisationKind, Role, User
 from labportal.core.models import AuditEntry, OutboxEmail
 from prototypes.models import Idea, IdeaEvent, IdeaStatus
@@ -150,10 +150,20 @@ def test_demo_plan_has_work_in_progress_planned_and_handed_over(demo):
     assert (visits.cohort, visits.status) == (running, A.PLANNED)
     assert today < visits.starts_on < running.ends_on
     assert visits.idea.status == IdeaStatus.PLANNED
-    # handed over to the next cohort's trainees, with the notes; the idea stays in progress
+    # done in the first stretch: the ideas delivered (and one evaluated since)
+    for title, idea_status in (
+        (LEKPLATSER, IdeaStatus.EVALUATED),
+        (FRANVARO, IdeaStatus.DELIVERED),
+    ):
+        [done] = by_title[title]
+        assert (done.cohort, done.status, done.idea.status) == (running, A.DONE, idea_status)
+        assert running.starts_on < done.starts_on < done.ends_on < today
+        assert [e.kind for e in done.events.all()] == ["planned", "started", "done"]
+    # handed over to the next cohort's trainees, with the notes, planned from its start;
+    # the idea stays in progress
     old, new = by_title[LOKALER]
     assert (old.cohort, old.status) == (running, A.HANDED_OVER)
-    assert (new.cohort, new.status) == (following, A.IN_PROGRESS)
+    assert (new.cohort, new.status) == (following, A.PLANNED)
     assert new.continues == old
     assert new.handover_notes == demo_cohorts.HANDOVER_NOTES
     assert new.starts_on == following.starts_on < old.ends_on
@@ -168,12 +178,12 @@ def test_demo_plan_has_work_in_progress_planned_and_handed_over(demo):
     )
     # every idea moved through its workflow by the planning services; none of the
     # assignment's history is later than now
-    assert audited("assignment.created") == Assignment.objects.count() == 4
+    assert audited("assignment.created") == Assignment.objects.count() == 6
     assert audited("assignment.handed_over") == 1
     assert AssignmentEvent.objects.filter(created_at__gt=timezone.now()).count() == 0
     # ... and raised no warnings (the demo saves its plans "anyway": none may be passed over)
     judged = AuditEntry.objects.filter(action__in=["assignment.created", "assignment.updated"])
-    assert [entry.details["warnings"] for entry in judged] == [[]] * 5
+    assert [entry.details["warnings"] for entry in judged] == [[]] * 7
     for title in demo_cohorts.PLANS:
         events = IdeaEvent.objects.filter(idea__title=title, to_status=IdeaStatus.PLANNED)
         assert events.count() == 1
@@ -213,7 +223,7 @@ def test_demo_planning_board_shows_both_cohorts_and_the_plan_to_the_lead(demo):
         (running.name, GATUBELYSNING, A.IN_PROGRESS),
         (running.name, demo_cohorts.BESOK, A.PLANNED),
         (running.name, LOKALER, A.HANDED_OVER),
-        (following.name, LOKALER, A.IN_PROGRESS),
+        (following.name, LOKALER, A.PLANNED),
     } <= statuses
     rotations = [r for t in rows[running.name].trainees for r in t.rotations]
     assert [r.organisation for r in rotations] == ["Partnerbolaget AB"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from labportal.core.models import AuditEntry, OutboxEmail
 from prototypes import access, workflow
 from prototypes.models import Idea, IdeaEvent, IdeaStatus
-from prototypes.services.status import transition_idea
+from prototypes.services.status import apply_transition, transition_idea
 from tests.accounts.factories import UserFactory
 
 S = IdeaStatus
@@ -97,8 +97,7 @@ def test_transition_idea_refuses_illegal_transitions(
         (S.SUBMITTED, S.ACCEPTED),
         (S.SUBMITTED, S.DECLINED),
         (S.SUBMITTED, S.NEEDS_INFORMATION),
-        (S.ACCEPTED, S.PLANNED),
-        (S.IN_PROGRESS, S.DELIVERED),
+        (S.ACCEPTED, S.ARCHIVED),
         (S.SUBMITTED, S.ARCHIVED),
     ],
 )
@@ -111,6 +110,30 @@ def test_transition_idea_by_department_to_a_lab_transition_is_denied(
     idea.refresh_from_db()
     assert idea.status == source
     assert not IdeaEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (S.ACCEPTED, S.PLANNED),
+        (S.PLANNED, S.IN_PROGRESS),
+        (S.IN_PROGRESS, S.DELIVERED),
+        (S.PLANNED, S.ACCEPTED),
+    ],
+)
+def test_transition_idea_leaves_the_moves_of_a_plan_to_the_planning_board(
+    idea_of, lab_lead, source, target
+):
+    # An idea "planned" without a plan could never be planned again: only the planning
+    # services, which write the plan in the same transaction, make these moves.
+    idea = idea_of(source)
+    with pytest.raises(ValidationError) as error:
+        move(lab_lead, idea, target, note="Vi planerar på idésidan")
+    assert error.value.code == "illegal_transition"
+    idea.refresh_from_db()
+    assert idea.status == source
+    assert not IdeaEvent.objects.exists()
+    assert all(t.target != target for t in workflow.available_transitions(lab_lead, idea))
 
 
 def test_transition_idea_submit_of_a_draft_by_the_lab_is_denied(idea_of, lab_lead):
@@ -247,8 +270,8 @@ def test_transition_idea_sets_each_timestamp_once_along_the_way(
     assert decided_at >= triaged_at
     assert idea.delivered_at is None
 
-    for target in (S.PLANNED, S.IN_PROGRESS, S.DELIVERED):
-        move(lab_lead, idea, target)
+    for target in (S.PLANNED, S.IN_PROGRESS, S.DELIVERED):  # as the planning board does
+        apply_transition(lab_lead, idea, target, note="", offered_only=False)
     idea.refresh_from_db()
     assert idea.delivered_at is not None
     assert idea.delivered_at >= decided_at
@@ -368,6 +391,7 @@ def test_transitions_table_is_the_documented_state_machine():
         (S.ACCEPTED, S.PLANNED, lab),
         (S.PLANNED, S.IN_PROGRESS, lab),
         (S.IN_PROGRESS, S.DELIVERED, lab),
+        (S.PLANNED, S.ACCEPTED, lab),
         (S.DRAFT, S.ARCHIVED, department),
         (S.DELIVERED, S.EVALUATED, department),
         *((source, S.ARCHIVED, lab) for source in archivable),
@@ -376,10 +400,16 @@ def test_transitions_table_is_the_documented_state_machine():
     assert {(t.source, t.target) for t in workflow.TRANSITIONS if t.note_required} == {
         (S.SUBMITTED, S.NEEDS_INFORMATION),
         (S.SUBMITTED, S.DECLINED),
+        (S.PLANNED, S.ACCEPTED),
     }
-    # the evaluation is no button: only recording an evaluation makes it
+    # no buttons: recording an evaluation makes the evaluation, the planning board
+    # (`cohorts.services.planning`) the moves of a plan
     assert {(t.source, t.target, t.by) for t in workflow.TRANSITIONS if not t.offered} == {
-        (S.DELIVERED, S.EVALUATED, department)
+        (S.DELIVERED, S.EVALUATED, department),
+        (S.ACCEPTED, S.PLANNED, lab),
+        (S.PLANNED, S.IN_PROGRESS, lab),
+        (S.IN_PROGRESS, S.DELIVERED, lab),
+        (S.PLANNED, S.ACCEPTED, lab),
     }
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from cohorts.models import Assignment, AssignmentEvent, AssignmentMember
 from demo.applicants import load_applicants
-from demo.cohorts import BESOK, PLANS, finish_plans, load_cohorts, plan_step
+from demo.cohorts import BESOK, PLANS, finish_plans, load_cohorts, plan_step, work_days
 from demo.personas import PERSONAS
 from demo.trainees import load_journeys
 from labportal.accounts.models import Department, Organisation, OrganisationKind, Role, User
@@ -117,7 +117,7 @@ IDEAS = [
         1,
         S.DELIVERED,
         ["Data analysis", "Power BI"],
-        240,
+        183,
         "Rektorerna sammanställer elevernas frånvaro för hand varje månad.",
     ),
     (
@@ -125,7 +125,7 @@ IDEAS = [
         2,
         S.EVALUATED,
         ["Mobile apps", "User testing"],
-        330,
+        185,
         "Trasiga lekplatsredskap anmäls på lappar i receptionen och blir liggande i veckor.",
     ),
     (
@@ -298,15 +298,17 @@ class Command(BaseCommand):
             return idea
         path = PATHS[status]
         planned = title in PLANS
+        # one step every STEP_DAYS days, but a team's work takes as long as its plan
+        gaps = [work_days(title, target) or STEP_DAYS for target in path]
         if S.ACCEPTED not in path:
             self._assess(lead, idea, skills, ready=False)
-        for target in path:
-            self._move_into_the_past(idea, STEP_DAYS)
+        for target, gap in zip(path, gaps, strict=True):
+            self._move_into_the_past(idea, gap)
             if target == S.NEEDS_INFORMATION:
                 add_comment(actor=lead, idea=idea, body=QUESTION, ask_for_information=True)
             elif target == S.DECLINED:
                 transition_idea(actor=lead, idea=idea, target=target, note=DECLINE_REASON)
-            elif target in (S.PLANNED, S.IN_PROGRESS) and planned:
+            elif target in (S.PLANNED, S.IN_PROGRESS, S.DELIVERED) and planned:
                 plan_step(lead=lead, idea=idea, target=target, today=today)
             elif target == S.EVALUATED:
                 record_evaluation(
@@ -332,7 +334,7 @@ class Command(BaseCommand):
                         handover_notes="Se README i repot. Testdata ligger i mappen fixtures.",
                     ),
                 )
-        self._move_into_the_past(idea, days_ago - STEP_DAYS * len(path))
+        self._move_into_the_past(idea, days_ago - sum(gaps))
         return idea
 
     def _assess(self, lead: User, idea: Idea, skills: list[Skill], *, ready: bool) -> None:
