@@ -347,6 +347,24 @@ PLANNING_MAX_PARALLEL_ASSIGNMENTS = env.int("PLANNING_MAX_PARALLEL_ASSIGNMENTS",
 if PLANNING_MAX_PARALLEL_ASSIGNMENTS < 1:
     raise ImproperlyConfigured("PLANNING_MAX_PARALLEL_ASSIGNMENTS must be at least 1.")
 
+# Outcomes and follow-ups ----------------------------------------------------
+# Former trainees who consent get a short form this many months after their enrolment
+# ended (comma-separated, e.g. "3,6,12"), reminded twice this many days apart; a link
+# stays valid this many days; a follow-up more than the grace days past its due day is
+# never sent (changing the offsets does not send old ones).
+FOLLOW_UP_MONTHS = tuple(
+    sorted({int(m) for m in env.list("FOLLOW_UP_MONTHS", default=["3", "6", "12"])})
+)
+if not FOLLOW_UP_MONTHS or min(FOLLOW_UP_MONTHS) < 1 or max(FOLLOW_UP_MONTHS) > 60:
+    raise ImproperlyConfigured("FOLLOW_UP_MONTHS must be months between 1 and 60, e.g. 3,6,12.")
+FOLLOW_UP_REMINDER_DAYS = env.int("FOLLOW_UP_REMINDER_DAYS", default=7)
+FOLLOW_UP_LINK_DAYS = env.int("FOLLOW_UP_LINK_DAYS", default=30)
+FOLLOW_UP_GRACE_DAYS = env.int("FOLLOW_UP_GRACE_DAYS", default=30)
+if min(FOLLOW_UP_REMINDER_DAYS, FOLLOW_UP_LINK_DAYS, FOLLOW_UP_GRACE_DAYS) < 1:
+    raise ImproperlyConfigured(
+        "FOLLOW_UP_REMINDER_DAYS, FOLLOW_UP_LINK_DAYS and FOLLOW_UP_GRACE_DAYS must be at least 1."
+    )
+
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

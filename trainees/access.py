@@ -12,6 +12,9 @@ is protected by hiding a link. Invariants:
   comment on the progress logs of those trainees, and nothing else about people.
   The relation is read through the reverse names of the string foreign keys, so
   this module never imports `cohorts`.
+- Outcomes and follow-ups: the LAB records outcomes and sees everyone's; a trainee
+  sees their own outcome history and decides about follow-ups themselves (the lab
+  may record a decision it was told). Supervisors and department staff see none.
 - Department staff never see logs or competence.
 - Every rule is false for anonymous and inactive users. What a user may not see
   answers 404 (`get_*_for_user`), so the existence of another trainee's record is
@@ -27,7 +30,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from labportal.accounts.models import Role, User
-from trainees.models import Milestone, ProgressLog, SkillRecord
+from trainees.models import ConsentChannel, Milestone, Outcome, ProgressLog, SkillRecord
 
 Anyone = Any  # a User or AnonymousUser
 
@@ -128,6 +131,32 @@ def can_manage_milestones(user: Anyone) -> bool:
 
 def can_view_cohort_progress(user: Anyone) -> bool:
     return is_lab(user)
+
+
+def can_record_outcome(user: Anyone) -> bool:
+    return is_lab(user)
+
+
+def can_see_outcomes(user: Anyone, trainee: User) -> bool:
+    """The outcome history and the follow-ups of `trainee`."""
+    return can_see_journey(user, trainee)
+
+
+def can_decide_consent(user: Anyone, trainee: User, channel: str) -> bool:
+    """On their page the trainee decides; the lab records what the trainee told it."""
+    if channel == ConsentChannel.PAGE:
+        return is_trainee(user) and user.pk == trainee.pk
+    if channel == ConsentChannel.LAB:
+        return is_lab(user) and trainee.role == Role.TRAINEE
+    return False
+
+
+def outcomes_visible_to(user: Anyone) -> QuerySet[Outcome]:
+    if is_lab(user):
+        return Outcome.objects.all()
+    if is_trainee(user):
+        return Outcome.objects.filter(trainee=user)
+    return Outcome.objects.none()
 
 
 # Fetching for a user ----------------------------------------------------------------------

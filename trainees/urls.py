@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trainees.views import competence, logs, milestones, summary
+from trainees.views import competence, follow_ups, logs, milestones, outcomes, summary
 
 app_name = "trainees"
 
@@ -51,4 +51,14 @@ urlpatterns = [
     # summary -------------------------------------------------------------------------------
     path("trainees/<int:pk>/summary/", summary.summary_page, name="summary_page"),
     path("trainees/<int:pk>/summary.pdf", summary.summary_pdf, name="summary"),
+    # outcomes: the outcome history and consent to follow-ups ------------------------------
+    path("trainees/<int:pk>/outcomes/", outcomes.outcome_history, name="outcomes"),
+    path(
+        "trainees/<int:pk>/follow-up-consent/",
+        outcomes.follow_up_consent,
+        name="follow_up_consent",
+    ),
+    # follow-ups: reached from an email, without signing in ------------------------------
+    path("follow-up/stop/<str:token>/", follow_ups.follow_up_withdraw, name="follow_up_withdraw"),
+    path("follow-up/<str:token>/", follow_ups.follow_up_answer, name="follow_up_answer"),
 ]
