@@ -77,12 +77,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "csp",
-    # ours; imports flow left to right: labportal <- prototypes <- trainees <- cohorts
+    # ours; imports flow left to right: labportal <- prototypes <- trainees <- cohorts <- reports
     "labportal.accounts",
     "labportal.core",
     "prototypes",
     "trainees",
     "cohorts",
+    "reports",
     "demo",  # demo data (`load_demo`): may import every app, so it comes last
 ]
 
@@ -364,6 +365,13 @@ if min(FOLLOW_UP_REMINDER_DAYS, FOLLOW_UP_LINK_DAYS, FOLLOW_UP_GRACE_DAYS) < 1:
     raise ImproperlyConfigured(
         "FOLLOW_UP_REMINDER_DAYS, FOLLOW_UP_LINK_DAYS and FOLLOW_UP_GRACE_DAYS must be at least 1."
     )
+
+# Reports ----------------------------------------------------------------------
+# Any figure about fewer people than this shows as "<N" in reports and pseudonymised
+# exports (with secondary suppression, so a hidden figure cannot be worked out).
+REPORT_MIN_CELL = env.int("REPORT_MIN_CELL", default=5)
+if REPORT_MIN_CELL < 2:
+    raise ImproperlyConfigured("REPORT_MIN_CELL must be at least 2.")
 
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
