@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("prototypes.urls")),
     path("", include("trainees.urls")),
     path("", include("cohorts.urls")),
+    path("", include("reports.urls")),
 ]
 
 if settings.DEBUG:

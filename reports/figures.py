@@ -227,7 +227,7 @@ def outcome_report(group: str, filters: Filters | None = None) -> OutcomeReport:
     lines = [OutcomeLine(key=row["key"], label=str(row["label"]), trainees=NOBODY) for row in rows]
     total = OutcomeLine(key=None, label="", trainees=NOBODY)
 
-    trainees = suppress([[row["trainees"]] for row in rows], k)
+    trainees = suppress([[row["trainees"]] for row in rows], k, columns=1)
     for line, figure in zip(lines, trainees.row_totals, strict=True):
         line.trainees = figure
     total.trainees = trainees.total
@@ -241,7 +241,7 @@ def outcome_report(group: str, filters: Filters | None = None) -> OutcomeReport:
             ]
             for row in rows
         ]
-        table = suppress(split, k)
+        table = suppress(split, k, columns=3)
         for line, cells, base in zip(lines, table.cells, table.row_totals, strict=True):
             line.points[month] = _point(cells, base)
         total.points[month] = _point(table.column_totals, table.total)
@@ -252,6 +252,7 @@ def outcome_report(group: str, filters: Filters | None = None) -> OutcomeReport:
             for row in rows
         ],
         k,
+        columns=2,
     )
     for line, cells, all_asked in zip(lines, replies.cells, replies.row_totals, strict=True):
         line.answered, line.asked = cells[0], all_asked

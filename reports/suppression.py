@@ -37,6 +37,11 @@ class Figure:
     def shown(self, k: int) -> str:
         return f"<{k}" if self.hidden else str(self.value)
 
+    @property
+    def text(self) -> str:
+        """As a page shows it, with the installation's threshold."""
+        return self.shown(min_cell())
+
 
 @dataclass(frozen=True)
 class SuppressedTable:
@@ -57,12 +62,15 @@ def is_small(value: int, k: int) -> bool:
     return 0 < value < k
 
 
-def suppress(table: Sequence[Sequence[int]], k: int | None = None) -> SuppressedTable:
-    """Hide the small counts of `table` (rows of equal length) and whatever would
-    reveal them through the totals (see the module)."""
+def suppress(
+    table: Sequence[Sequence[int]], k: int | None = None, *, columns: int | None = None
+) -> SuppressedTable:
+    """Hide the small counts of `table` (rows of `columns` cells; by default as many
+    as the first row has) and whatever would reveal them through the totals (see
+    the module)."""
     k = k or min_cell()
     rows = [list(row) for row in table]
-    width = len(rows[0]) if rows else 0
+    width = columns if columns is not None else (len(rows[0]) if rows else 0)
     if any(len(row) != width for row in rows):
         raise ValueError("Every row of a table needs the same number of cells.")
     values: dict[Position, int] = {}

@@ -1,0 +1,16 @@
+"""Who may see the reports: the app's one door.
+
+Only admins and lab leads see outcome figures and export them. Trainees see their
+own outcome history on their own pages (`trainees.access`), never a report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labportal.accounts.models import Role
+
+LAB_ROLES = (Role.ADMIN, Role.LAB_LEAD)
+
+
+def can_see_reports(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in LAB_ROLES)

@@ -1,0 +1,66 @@
+"""The reports' filters, sent by GET: a period, a cohort, an organisation, a
+department, and what the outcome figures are grouped by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Cohort
+from labportal.accounts.models import Department, Organisation
+from reports.figures import Filters
+
+GROUP_CHOICES = [
+    ("cohort", _("Cohort")),
+    ("organisation", _("Organisation")),
+    ("year", _("Year the programme ended")),
+]
+
+
+class ReportFilterForm(forms.Form):
+    starts = forms.DateField(
+        label=_("Period from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Programmes that ended in the period; ideas submitted in it."),
+    )
+    ends = forms.DateField(
+        label=_("Period to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.order_by("-starts_on"), required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.select_related("organisation").order_by("name"),
+        required=False,
+        help_text=_("For the ideas per department."),
+    )
+    group = forms.ChoiceField(
+        label=_("Outcomes per"), choices=GROUP_CHOICES, required=False, initial="cohort"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts"), data.get("ends")
+        if starts and ends and ends < starts:
+            self.add_error("ends", _("The end of the period comes before its start."))
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        cohort, organisation = data.get("cohort"), data.get("organisation")
+        return Filters(
+            starts=data.get("starts"),
+            ends=data.get("ends"),
+            cohort_id=cohort.pk if cohort else None,
+            organisation_id=organisation.pk if organisation else None,
+        )
+
+    def grouping(self) -> str:
+        return self.cleaned_data.get("group") or "cohort"
