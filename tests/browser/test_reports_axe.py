@@ -1,0 +1,65 @@
+"""The outcome dashboard in Chromium: its SVG charts are drawn without breaking the
+Content-Security-Policy, and the page — with figures, with a hidden small group and
+with a refused period — passes axe-core (WCAG 2.1 A and AA) in Swedish and English."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.axe import axe_violations, format_violations
+from tests.browser.conftest import CSPWatch, sign_in_with_totp
+from tests.cohorts.factories import CohortFactory
+from tests.prototypes.factories import IdeaFactory
+from tests.reports.test_figures import enrol
+from trainees.models import FollowUpStatus, OutcomeCategory
+
+C = OutcomeCategory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_passes_axe_with_charts_tables_and_errors(
+    live_server, page, context, csp: CSPWatch, lab_lead, department
+):
+    spring = CohortFactory(
+        name="Omgång Vår", starts_on=datetime.date(2025, 1, 6), ends_on=datetime.date(2025, 9, 30)
+    )
+    for _ in range(7):
+        enrol(spring, [(0, C.EMPLOYED_IT)], job_after_days=20)
+    for _ in range(5):
+        enrol(
+            spring,
+            [(0, C.STUDIES), (3, C.EMPLOYED_OTHER)],
+            job_after_days=90,
+            follow_up=(3, FollowUpStatus.ANSWERED),
+        )
+    enrol(CohortFactory(name="Omgång Liten"), [(0, C.JOB_SEEKING)])
+    IdeaFactory(department=department, status="submitted")
+    url = live_server.url
+    page.goto(url + reverse("account_login"))
+    sign_in_with_totp(page, lab_lead)
+    problems: list[str] = []
+
+    for language in ("sv", "en"):
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}]
+        )
+        for query, status in (("", 200), ("?starts=2026-06-01&ends=2026-01-01", 400)):
+            response = page.goto(url + reverse("reports:dashboard") + query)
+            assert response is not None and response.status == status
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            if status == 200:
+                expect(page.locator("svg[role=img]").first).to_be_visible()
+                expect(page.locator("table caption").first).to_be_visible()
+            else:
+                expect(page.locator("#error-summary")).to_be_visible()
+            violations = axe_violations(page)
+            if violations:
+                problems.append(f"[{language}] {query}:\n{format_violations(violations)}")
+
+    problems.extend(f"CSP: {violation}" for violation in csp.violations)
+    assert not problems, "\n\n".join(problems)
