@@ -372,6 +372,16 @@ if min(FOLLOW_UP_REMINDER_DAYS, FOLLOW_UP_LINK_DAYS, FOLLOW_UP_GRACE_DAYS) < 1:
 REPORT_MIN_CELL = env.int("REPORT_MIN_CELL", default=5)
 if REPORT_MIN_CELL < 2:
     raise ImproperlyConfigured("REPORT_MIN_CELL must be at least 2.")
+# The key of the trainees' pseudonyms in exports: stable within an installation, and
+# useless to anyone without it. Set its own value so rotating SECRET_KEY keeps them.
+PSEUDONYM_SECRET = env.str("PSEUDONYM_SECRET", default="") or SECRET_KEY
+
+# Employer partners ---------------------------------------------------------
+# The link in the email that sends a trainee's summary to an employer's contact (only
+# with the trainee's consent) downloads the summary for this many days.
+SUMMARY_SHARE_DAYS = env.int("SUMMARY_SHARE_DAYS", default=14)
+if SUMMARY_SHARE_DAYS < 1:
+    raise ImproperlyConfigured("SUMMARY_SHARE_DAYS must be at least 1.")
 
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)

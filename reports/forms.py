@@ -64,3 +64,24 @@ class ReportFilterForm(forms.Form):
 
     def grouping(self) -> str:
         return self.cleaned_data.get("group") or "cohort"
+
+
+class NamedExportForm(forms.Form):
+    """A named export: why it is needed is kept in the audit log with it."""
+
+    reason = forms.CharField(
+        label=_("Why do you need names?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the audit log with who exported, when, the filters and the rows."),
+        error_messages={"required": _("Give the reason for a named export.")},
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")], initial="xlsx"
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason for a named export."))
+        return reason

@@ -17,7 +17,7 @@ from labportal.accounts.models import Department, Organisation
 from reports import access
 from reports.charts import BarChart, share_chart
 from reports.figures import OutcomeLine, OutcomeReport, outcome_report
-from reports.forms import ReportFilterForm
+from reports.forms import GROUP_CHOICES, ReportFilterForm
 from reports.ideas import department_lines
 from reports.suppression import min_cell
 
@@ -47,19 +47,24 @@ def _charts(report: OutcomeReport) -> list[BarChart]:
     ]
 
 
-@login_required
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not access.can_see_reports(request.user):
-        raise PermissionDenied
-    form = ReportFilterForm(request.GET or {})
-    context: dict[str, Any] = {
+def filter_context(form: ReportFilterForm) -> dict[str, Any]:
+    """The filter form and its options (one query each, written out plainly)."""
+    return {
         "form": form,
         "k": min_cell(),
         "cohort_options": Cohort.objects.order_by("-starts_on").values_list("pk", "name"),
         "organisation_options": Organisation.objects.order_by("name").values_list("pk", "name"),
         "department_options": Department.objects.order_by("name").values_list("pk", "name"),
-        "group_options": form.fields["group"].choices,  # type: ignore[attr-defined]
+        "group_options": GROUP_CHOICES,
     }
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not access.can_see_reports(request.user):
+        raise PermissionDenied
+    form = ReportFilterForm(request.GET or {})
+    context = filter_context(form) | {"query": request.GET.urlencode()}
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=400)
     report = outcome_report(form.grouping(), form.filters())
@@ -73,6 +78,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             organisation_id=data["organisation"].pk if data.get("organisation") else None,
             department_id=data["department"].pk if data.get("department") else None,
         ),
-        "group_label": dict(form.fields["group"].choices)[form.grouping()],  # type: ignore[attr-defined]
+        "group_label": dict(GROUP_CHOICES)[form.grouping()],
     }
     return render(request, "reports/dashboard.html", context)

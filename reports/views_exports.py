@@ -1,0 +1,176 @@
+"""The exports page and its downloads: the figures (CSV, XLSX, PDF with the charts)
+and the outcome rows (pseudonymised for the lab; named for admins, with a reason).
+Every download is written to the audit log before it is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from labportal.accounts.http import AuthenticatedHttpRequest
+from labportal.core.pdf import html_to_pdf
+from reports import access
+from reports.exports import (
+    RowExport,
+    csv_lines,
+    figure_header,
+    figure_rows,
+    record_export,
+    write_xlsx,
+)
+from reports.figures import outcome_report
+from reports.forms import GROUP_CHOICES, NamedExportForm, ReportFilterForm
+from reports.views import _charts, filter_context
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _require_reports(request: AuthenticatedHttpRequest) -> None:
+    if not access.can_see_reports(request.user):
+        raise PermissionDenied
+
+
+def _filename(kind: str, extension: str) -> str:
+    return f"labportal-{kind}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _download(
+    header: list[str], rows: Any, kind: str, file_format: str, title: str
+) -> HttpResponseBase:
+    response: HttpResponseBase
+    if file_format == "xlsx":
+        response = FileResponse(
+            write_xlsx(header, rows, title),
+            as_attachment=True,
+            filename=_filename(kind, "xlsx"),
+            content_type=CONTENT_TYPES["xlsx"],
+        )
+    else:
+        response = StreamingHttpResponse(csv_lines(header, rows), content_type=CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = f'attachment; filename="{_filename(kind, "csv")}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+def exports_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_reports(request)
+    form = ReportFilterForm(request.GET or {})
+    context = filter_context(form) | {
+        "named_form": NamedExportForm() if access.can_export_named(request.user) else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/exports.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+@require_GET
+def export_download(
+    request: AuthenticatedHttpRequest, kind: str, file_format: str
+) -> HttpResponseBase:
+    """`kind` "figures" (the dashboard's table, suppressed) or "rows" (pseudonymised
+    outcome rows), as `file_format` "csv" or "xlsx", for the filters in the query."""
+    _require_reports(request)
+    form = ReportFilterForm(request.GET or {})
+    if kind not in ("figures", "rows") or file_format not in FORMATS:
+        raise Http404
+    if not form.is_valid():
+        return exports_page(request)
+    filters = form.filters()
+    if kind == "figures":
+        report = outcome_report(form.grouping(), filters)
+        label = str(dict(GROUP_CHOICES)[form.grouping()])
+        header, rows, count = figure_header(report, label), figure_rows(report), len(report.lines)
+    else:
+        export = RowExport(named=False)
+        header, rows = export.header(), export.rows(filters)
+        count = export.queryset(filters).count()
+    record_export(
+        actor=request.user,
+        kind=kind,
+        file_format=file_format,
+        filters=filters,
+        named=False,
+        rows=count,
+    )
+    return _download(header, rows, kind, file_format, _("Outcomes"))
+
+
+@login_required
+@require_POST
+def export_named(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """Outcome rows with names, emails, employers and notes: admins only, with a
+    reason, for the filters in the query."""
+    if not access.can_export_named(request.user):
+        raise PermissionDenied
+    filters_form = ReportFilterForm(request.GET or {})
+    form = NamedExportForm(request.POST)
+    if not filters_form.is_valid() or not form.is_valid():
+        context = filter_context(filters_form) | {
+            "named_form": form,
+            "query": request.GET.urlencode(),
+        }
+        return render(request, "reports/exports.html", context, status=400)
+    filters = filters_form.filters()
+    export = RowExport(named=True)
+    file_format = form.cleaned_data["file_format"]
+    record_export(
+        actor=request.user,
+        kind="rows",
+        file_format=file_format,
+        filters=filters,
+        named=True,
+        rows=export.queryset(filters).count(),
+        reason=form.cleaned_data["reason"],
+    )
+    return _download(
+        export.header(), export.rows(filters), "named-rows", file_format, _("Outcomes")
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The dashboard's figures and charts as a PDF for the municipal board. Made in
+    the request: a few pages of aggregated figures take WeasyPrint about a second."""
+    _require_reports(request)
+    form = ReportFilterForm(request.GET or {})
+    if not form.is_valid():
+        return exports_page(request)
+    report = outcome_report(form.grouping(), form.filters())
+    context = filter_context(form) | {
+        "report": report,
+        "charts": _charts(report),
+        "group_label": dict(GROUP_CHOICES)[form.grouping()],
+        "generated": timezone.localtime(),
+    }
+    pdf = html_to_pdf(
+        render_to_string("reports/report_pdf.html", context, request=request),
+        stylesheet="css/summary-pdf.css",
+    )
+    record_export(
+        actor=request.user,
+        kind="figures",
+        file_format="pdf",
+        filters=form.filters(),
+        named=False,
+        rows=len(report.lines),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("report", "pdf")}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
