@@ -375,6 +375,11 @@ if REPORT_MIN_CELL < 2:
 # The key of the trainees' pseudonyms in exports: stable within an installation, and
 # useless to anyone without it. Set its own value so rotating SECRET_KEY keeps them.
 PSEUDONYM_SECRET = env.str("PSEUDONYM_SECRET", default="") or SECRET_KEY
+# A whole-history export prepared in the background is kept this many hours, then
+# deleted by a nightly task.
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=48)
+if EXPORT_KEEP_HOURS < 1:
+    raise ImproperlyConfigured("EXPORT_KEEP_HOURS must be at least 1.")
 
 # Employer partners ---------------------------------------------------------
 # The link in the email that sends a trainee's summary to an employer's contact (only

@@ -85,3 +85,33 @@ class NamedExportForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for a named export."))
         return reason
+
+
+class HistoryExportForm(forms.Form):
+    """The whole history, prepared in the background; with names only for admins."""
+
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")], initial="csv"
+    )
+    named = forms.BooleanField(label=_("With names (administrators)"), required=False)
+    reason = forms.CharField(
+        label=_("Why do you need names?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, allow_named: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_named:
+            del self.fields["named"]
+            del self.fields["reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("named") and not str(data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for a named export."))
+        return data
+
+    def errors_text(self) -> list[str]:
+        return [str(error) for errors in self.errors.values() for error in errors]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_exports
+from reports import views, views_exports, views_jobs
 
 app_name = "reports"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     ),
     path("reports/exports/named/", views_exports.export_named, name="export_named"),
     path("reports/report.pdf", views_exports.report_pdf, name="pdf"),
+    path("reports/exports/history/", views_jobs.export_request, name="export_request"),
+    path("reports/exports/<int:pk>/", views_jobs.export_job, name="export_job"),
+    path(
+        "reports/exports/<int:pk>/download/",
+        views_jobs.export_job_download,
+        name="export_job_download",
+    ),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -29,7 +30,7 @@ from reports.exports import (
     write_xlsx,
 )
 from reports.figures import outcome_report
-from reports.forms import GROUP_CHOICES, NamedExportForm, ReportFilterForm
+from reports.forms import GROUP_CHOICES, HistoryExportForm, NamedExportForm, ReportFilterForm
 from reports.views import _charts, filter_context
 
 FORMATS = ("csv", "xlsx")
@@ -72,6 +73,8 @@ def exports_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or {})
     context = filter_context(form) | {
         "named_form": NamedExportForm() if access.can_export_named(request.user) else None,
+        "history_form": HistoryExportForm(allow_named=access.can_export_named(request.user)),
+        "keep_hours": settings.EXPORT_KEEP_HOURS,
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/exports.html", context, status=200 if form.is_valid() else 400)
@@ -122,6 +125,8 @@ def export_named(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not filters_form.is_valid() or not form.is_valid():
         context = filter_context(filters_form) | {
             "named_form": form,
+            "history_form": HistoryExportForm(allow_named=True),
+            "keep_hours": settings.EXPORT_KEEP_HOURS,
             "query": request.GET.urlencode(),
         }
         return render(request, "reports/exports.html", context, status=400)
