@@ -31,8 +31,11 @@ from cohorts.models import (
     Assignment,
     Cohort,
     CohortStatus,
+    EmployerContact,
     Enrolment,
+    OpenRole,
     RotationPeriod,
+    SummaryShare,
 )
 from labportal.accounts.models import Organisation, OrganisationKind, Role, User
 from prototypes import access as idea_access
@@ -285,3 +288,99 @@ def get_assignment_page_for_user(user: Anyone, pk: int) -> Assignment:
         pk=pk,
     )
     return assignment
+
+
+# Employer partners: contacts, open roles, trainees ending soon, shared summaries ---------
+# The lab (admins and lab leads) manages partner organisations' contacts and open roles,
+# sees the "ending soon" page and sends a trainee's summary to a contact, always with the
+# trainee's recorded consent. Nobody else sees any of it, except that a trainee sees which
+# contacts got their own summary (`summary_shares_visible_to`). The emailed link is for a
+# contact without an account and asks nothing here: the signed link is its own proof
+# (`cohorts.services.placement.share_of_link`).
+
+
+def can_manage_employers(user: Anyone) -> bool:
+    """The partners' list, their contacts and open roles, and moving a role's status."""
+    return is_lab(user)
+
+
+def can_match_placements(user: Anyone) -> bool:
+    """The "ending soon" page: trainees near the end of their enrolment and open roles."""
+    return is_lab(user)
+
+
+def can_share_summary(user: Anyone) -> bool:
+    """Send a trainee's summary to an employer's contact (the service asks for consent)."""
+    return is_lab(user)
+
+
+def partner_organisations() -> QuerySet[Organisation]:
+    """Organisations whose contacts may be named and may receive summaries: active
+    partner companies."""
+    return Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True)
+
+
+def employer_contacts_visible_to(user: Anyone) -> QuerySet[EmployerContact]:
+    if not can_manage_employers(user):
+        return EmployerContact.objects.none()
+    return EmployerContact.objects.filter(organisation__kind=OrganisationKind.PARTNER)
+
+
+def open_roles_visible_to(user: Anyone) -> QuerySet[OpenRole]:
+    if not can_manage_employers(user):
+        return OpenRole.objects.none()
+    return OpenRole.objects.filter(organisation__kind=OrganisationKind.PARTNER)
+
+
+def shareable_contacts() -> QuerySet[EmployerContact]:
+    """Who may receive a summary: active contacts of active partner organisations."""
+    return EmployerContact.objects.filter(
+        is_active=True, organisation__in=partner_organisations().values("pk")
+    )
+
+
+def summary_shares_visible_to(user: Anyone) -> QuerySet[SummaryShare]:
+    """The lab sees every share; a trainee those of their own summary; nobody else any."""
+    if not _is_active(user):
+        return SummaryShare.objects.none()
+    if is_lab(user):
+        return SummaryShare.objects.all()
+    if user.role == Role.TRAINEE:
+        return SummaryShare.objects.filter(trainee=user)
+    return SummaryShare.objects.none()
+
+
+def get_partner_for_user(user: Anyone, pk: int) -> Organisation:
+    """An active partner organisation, for the lab; 404 for any other organisation."""
+    from django.http import Http404
+
+    if not can_manage_employers(user):
+        raise Http404
+    organisation: Organisation = get_object_or_404(partner_organisations(), pk=pk)
+    return organisation
+
+
+def get_contact_for_user(user: Anyone, pk: int) -> EmployerContact:
+    contact: EmployerContact = get_object_or_404(
+        employer_contacts_visible_to(user).select_related("organisation"), pk=pk
+    )
+    return contact
+
+
+def get_role_for_user(user: Anyone, pk: int) -> OpenRole:
+    role: OpenRole = get_object_or_404(
+        open_roles_visible_to(user).select_related("organisation", "contact"), pk=pk
+    )
+    return role
+
+
+def get_enrolment_to_share_for_user(user: Anyone, pk: int) -> Enrolment:
+    """An enrolment whose trainee's summary `user` may send; 404 for anyone else."""
+    from django.http import Http404
+
+    if not can_share_summary(user):
+        raise Http404
+    enrolment: Enrolment = get_object_or_404(
+        enrolments_visible_to(user).select_related("cohort__organisation", "trainee"), pk=pk
+    )
+    return enrolment

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from cohorts.models import (
     Applicant,
@@ -8,8 +9,11 @@ from cohorts.models import (
     AssignmentEvent,
     AssignmentMember,
     Cohort,
+    EmployerContact,
     Enrolment,
+    OpenRole,
     RotationPeriod,
+    SummaryShare,
 )
 
 
@@ -85,3 +89,36 @@ class AssignmentAdmin(admin.ModelAdmin[Assignment]):
     search_fields = ["idea__title", "cohort__name"]
     raw_id_fields = ["idea", "continues"]
     inlines = [AssignmentMemberInline, AssignmentEventInline]
+
+
+@admin.register(EmployerContact)
+class EmployerContactAdmin(admin.ModelAdmin[EmployerContact]):
+    list_display = ["name", "organisation", "email", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "email", "organisation__name"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(OpenRole)
+class OpenRoleAdmin(admin.ModelAdmin[OpenRole]):
+    list_display = ["title", "organisation", "status", "closes_on"]
+    list_filter = ["status"]
+    search_fields = ["title", "organisation__name"]
+    raw_id_fields = ["contact", "created_by"]
+    list_select_related = ["organisation"]
+
+
+@admin.register(SummaryShare)
+class SummaryShareAdmin(admin.ModelAdmin[SummaryShare]):
+    """Read only: a record of a summary sent with the trainee's consent."""
+
+    list_display = ["trainee", "contact", "consent_method", "created_at", "downloads"]
+    search_fields = ["trainee__full_name", "trainee__email", "contact__email"]
+    exclude = ["token"]  # the emailed link's secret: not shown
+    list_select_related = ["trainee", "contact"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SummaryShare | None = None) -> bool:
+        return False

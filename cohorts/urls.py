@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohorts.routes import manage, planning, recruitment
+from cohorts.routes import employers, manage, planning, recruitment
 from cohorts.views import progress
 
 app_name = "cohorts"
@@ -11,4 +11,5 @@ urlpatterns = [
     *manage.urlpatterns,
     *recruitment.urlpatterns,
     *planning.urlpatterns,
+    *employers.urlpatterns,
 ]

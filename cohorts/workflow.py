@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import ApplicantStatus, AssignmentStatus, CohortStatus
+from cohorts.models import ApplicantStatus, AssignmentStatus, CohortStatus, RoleStatus
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,14 @@ def check_note(move: Move, note: str) -> str:
     if move.note_required and not note:
         raise ValidationError({"note": str(move.note_missing)}, code="note_required")
     return note
+
+
+# Employer partners' open roles (`cohorts.services.employers.move_role`).
+
+R = RoleStatus
+ROLE_MOVES: tuple[Move, ...] = (
+    Move(R.OPEN, R.FILLED, _("Mark as filled")),
+    Move(R.OPEN, R.CLOSED, _("Close the role"), is_destructive=True),
+    Move(R.FILLED, R.OPEN, _("Open the role again")),
+    Move(R.CLOSED, R.OPEN, _("Open the role again")),
+)

@@ -86,7 +86,7 @@ cat <<TXT
     administrator    admin@demo.labportal.se
     lab lead         labbansvarig@demo.labportal.se
     department staff social@demo.labportal.se, skola@demo.labportal.se, teknik@demo.labportal.se
-    trainee          trainee1@demo.labportal.se ... trainee8@demo.labportal.se
+    trainee          trainee1@demo.labportal.se ... trainee14@demo.labportal.se (9-14: a finished cohort)
     supervisor       handledare@demo.labportal.se
 
   $emails Stop with Ctrl+C.

@@ -1,6 +1,14 @@
 """The cohorts app's models, one module per capability."""
 
 from cohorts.models.cohort import Cohort, CohortStatus, Enrolment, RotationPeriod
+from cohorts.models.employers import (
+    ConsentMethod,
+    EmployerContact,
+    OpenRole,
+    RoleSkill,
+    RoleStatus,
+    SummaryShare,
+)
 from cohorts.models.planning import (
     ACTIVE_ASSIGNMENT,
     Assignment,
@@ -29,6 +37,12 @@ __all__ = [
     "AssignmentStatus",
     "Cohort",
     "CohortStatus",
+    "ConsentMethod",
+    "EmployerContact",
     "Enrolment",
+    "OpenRole",
+    "RoleSkill",
+    "RoleStatus",
     "RotationPeriod",
+    "SummaryShare",
 ]

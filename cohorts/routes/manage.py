@@ -1,10 +1,12 @@
 """URLs of the cohorts app: manage (included by `cohorts.urls`). The cohort's page,
 creating and editing cohorts, their status, enrolments, rotation periods and the plan
-as a PDF; the views are `cohorts.views.cohorts`."""
+as a PDF; the views are `cohorts.views.cohorts`, the outcome at the end of an
+enrolment `cohorts.views.outcomes`."""
 
 from django.urls import URLPattern, path
 
 from cohorts.views import cohorts as views
+from cohorts.views import outcomes
 
 urlpatterns: list[URLPattern] = [
     path("cohorts/new/", views.cohort_create, name="create"),
@@ -15,6 +17,11 @@ urlpatterns: list[URLPattern] = [
     path("cohorts/<int:pk>/enrolments/new/", views.enrolment_create, name="enrolment_create"),
     path("enrolments/<int:pk>/edit/", views.enrolment_update, name="enrolment_update"),
     path("enrolments/<int:pk>/leave/", views.enrolment_leave, name="enrolment_leave"),
+    path(
+        "enrolments/<int:pk>/outcome/",
+        outcomes.enrolment_outcome,
+        name="enrolment_outcome",
+    ),
     path("enrolments/<int:pk>/rotations/new/", views.rotation_create, name="rotation_create"),
     path("rotations/<int:pk>/delete/", views.rotation_delete, name="rotation_delete"),
 ]

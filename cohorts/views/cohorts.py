@@ -45,6 +45,7 @@ from cohorts.services.cohorts import (
     status_label,
     update_cohort,
 )
+from cohorts.views.outcomes import end_outcome_prefetch
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.core.forms import apply_validation_error
 from trainees import access as trainee_access
@@ -111,6 +112,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch("rotations", queryset=RotationPeriod.objects.select_related("organisation")),
             "supervisors",
+            *end_outcome_prefetch(user),
         )
         .order_by("trainee__full_name", "trainee__email", "pk")
     )
@@ -139,6 +141,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "can_see_notes": access.can_see_cohort_notes(user),
         "can_see_progress": trainee_access.can_view_cohort_progress(user),
+        "can_record_outcome": trainee_access.can_record_outcome(user),
         "moves": workflow.moves_from(workflow.COHORT_MOVES, cohort.status) if can_manage else [],
         "plan_downloads": [
             {"url": f"{plan_url}?lang=sv", "language": "sv", "label": _("Plan in Swedish (PDF)")},

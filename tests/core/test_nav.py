@@ -19,7 +19,21 @@ TRAINEES = ("Trainees", reverse("trainees:list"))
 COHORTS = ("Cohorts", reverse("cohorts:list"))
 PLANNING = ("Planning", reverse("cohorts:board"))
 APPLICANTS = ("Applicants", reverse("cohorts:applicant_list"))
-LAB_MENU = [START, IDEAS, TRAINEES, COHORTS, PLANNING, APPLICANTS, PEOPLE, INVITATIONS]
+EMPLOYERS = ("Employers", reverse("cohorts:employer_list"))
+ENDING_SOON = ("Ending soon", reverse("cohorts:placement"))
+REPORTS = ("Reports", reverse("reports:dashboard"))
+LAB_MENU = [
+    START,
+    IDEAS,
+    TRAINEES,
+    COHORTS,
+    PLANNING,
+    APPLICANTS,
+    EMPLOYERS,
+    ENDING_SOON,
+    PEOPLE,
+    INVITATIONS,
+]
 MY_LOGS = ("My weekly logs", reverse("trainees:log_list"))
 PROGRESS_LOGS = ("Progress logs", reverse("trainees:log_list"))
 
@@ -29,11 +43,11 @@ PROGRESS_LOGS = ("Progress logs", reverse("trainees:log_list"))
     [
         (
             "admin",
-            [*LAB_MENU, ORGANISATIONS, SKILLS, AUDIT],
+            [*LAB_MENU, ORGANISATIONS, SKILLS, REPORTS, AUDIT],
         ),
         (
             "lab_lead",
-            [*LAB_MENU, SKILLS],
+            [*LAB_MENU, SKILLS, REPORTS],
         ),
         ("department_staff", [START, IDEAS, SKILLS]),
         ("supervisor", [START, PROGRESS_LOGS, SKILLS]),

@@ -24,9 +24,12 @@ from tests.conftest import wait_for
 from tests.core.smtp import smtp_server
 from tests.core.test_outbox_crash import wait_for as wait_or_fail
 from tests.core.test_outbox_crash import worker_process
+from tests.trainees.test_follow_ups import former_trainee
 from trainees import reminders, tasks
+from trainees.models import FollowUp
 
 beat_schedules = importlib.import_module("trainees.migrations.0004_beat_schedules")
+follow_up_schedule = importlib.import_module("trainees.migrations.0007_follow_up_schedule")
 
 
 def this_weeks_key(prefix, person):
@@ -86,6 +89,27 @@ def test_lead_digest_task_run_twice_sends_one_email_per_lead(celery_worker):
     run_last()
     assert sorted(OutboxEmail.objects.values_list("key", flat=True)) == sorted(keys)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(lead.email for lead in leads)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_follow_up_task_run_twice_sends_one_email_per_due_follow_up(celery_worker):
+    due = [former_trainee(), former_trainee(months_ago=6)]
+    former_trainee(consent=False)
+
+    tasks.send_follow_ups.delay()
+    tasks.send_follow_ups.delay()  # beat fired twice
+    run_last()
+
+    follow_ups = list(FollowUp.objects.all())
+    assert sorted(f.enrolment_id for f in follow_ups) == sorted(e.pk for e in due)
+    keys = [f"follow-up:{follow_up.pk}:1" for follow_up in follow_ups]
+    assert wait_for(lambda: all_sent(keys))
+    run_last()  # any stray second send would have run by now
+    assert sorted(OutboxEmail.objects.values_list("key", flat=True)) == sorted(keys)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(e.trainee.email for e in due)
+    # each with its own answer link, put in at sending
+    for message in mail.outbox:
+        assert "/follow-up/" in message.body and "[secret:" not in message.body
 
 
 def _hold_outbox_key(key, to, holding, release):
@@ -207,3 +231,29 @@ def test_beat_migration_is_reversible():
 
     beat_schedules.create(apps, None)
     assert schedules() == expected()
+
+
+FOLLOW_UP_TASK = "trainees.tasks.send_follow_ups"
+
+
+def follow_up_schedules():
+    return [
+        (t.name, t.crontab.minute, t.crontab.hour, t.crontab.day_of_week, str(t.crontab.timezone))
+        for t in PeriodicTask.objects.filter(task=FOLLOW_UP_TASK)
+    ]
+
+
+@pytest.mark.django_db
+def test_beat_migration_sends_follow_ups_daily_at_0915_stockholm_time_reversibly():
+    app.loader.import_default_modules()
+    assert FOLLOW_UP_TASK in app.tasks
+    daily = [("Send follow-ups to former trainees", "15", "9", "*", "Europe/Stockholm")]
+    assert follow_up_schedules() == daily
+
+    follow_up_schedule.remove(apps, None)
+    assert follow_up_schedules() == []
+    assert not CrontabSchedule.objects.filter(minute="15", hour="9").exists()
+
+    follow_up_schedule.create(apps, None)
+    follow_up_schedule.create(apps, None)  # again: still one
+    assert follow_up_schedules() == daily

@@ -14,7 +14,9 @@ Invariants:
   after the third without an answer, the point is recorded as "unknown".
 - A link is signed, names the follow-up and its nonce, expires after
   FOLLOW_UP_LINK_DAYS and is used once: the answer is taken on the locked row, and a
-  second answer is refused. A link shows nothing but its own form.
+  second answer is refused, as is any answer once consent is withdrawn. A link shows
+  nothing but its own form. The links act without a login, so the outbox keeps them
+  only until the email is sent (its `secrets`), never in the stored text.
 """
 
 from __future__ import annotations
@@ -68,32 +70,58 @@ def withdraw_url(trainee: User) -> str:
 
 class LinkError(Exception):
     """A follow-up link that cannot be used: `reason` is "invalid" (tampered or
-    unknown), "expired", "used" (answered already) or "closed" (no longer asked)."""
+    unknown), "expired", "used" (answered already) or "closed" (no longer asked).
 
-    def __init__(self, reason: str) -> None:
+    `follow_up` is the follow-up a genuine link names (None for "invalid"), so that
+    the page can still offer its trainee the link that stops follow-ups."""
+
+    def __init__(self, reason: str, follow_up: FollowUp | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.follow_up = follow_up
+
+
+def _named_follow_up(payload: Any, *, lock: bool = False) -> FollowUp | None:
+    """The follow-up a signed payload `[pk, nonce]` names, if its nonce still matches."""
+    try:
+        pk, nonce = payload
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(pk, int) or not isinstance(nonce, str):
+        return None
+    rows = FollowUp.objects.select_related("trainee", "trainee__follow_up_consent")
+    if lock:
+        # Only the follow-up's row: the consent's side of the join may be empty.
+        rows = rows.select_for_update(of=("self",))
+    follow_up = rows.filter(pk=pk).first()
+    if follow_up is None or not secrets.compare_digest(nonce, follow_up.nonce):
+        return None
+    return follow_up
 
 
 def follow_up_of(token: str, *, lock: bool = False) -> FollowUp:
-    """The follow-up a link names, if the link may still be answered (else `LinkError`)."""
+    """The follow-up a link names, if the link may still be answered (else `LinkError`).
+
+    Answerable: sent and not answered (also after it was recorded as unanswered: a late
+    answer is still the better outcome), while the trainee's consent says yes. Consent
+    withdrawn closes every link, also of a follow-up already recorded as unanswered."""
     max_age = datetime.timedelta(days=settings.FOLLOW_UP_LINK_DAYS)
     try:
-        pk, nonce = signing.loads(token, salt=ANSWER_SALT, max_age=max_age)
+        payload = signing.loads(token, salt=ANSWER_SALT, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise LinkError("expired") from error
-    except (signing.BadSignature, ValueError, TypeError) as error:
+        # The signature is genuine, only old: name the follow-up for the stop link.
+        expired = _named_follow_up(signing.loads(token, salt=ANSWER_SALT))
+        raise LinkError("expired", expired) from error
+    except signing.BadSignature as error:
         raise LinkError("invalid") from error
-    rows = FollowUp.objects.select_related("trainee")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    follow_up = rows.filter(pk=pk).first() if isinstance(pk, int) else None
-    if follow_up is None or not secrets.compare_digest(str(nonce), follow_up.nonce):
+    follow_up = _named_follow_up(payload, lock=lock)
+    if follow_up is None:
         raise LinkError("invalid")
     if follow_up.answered_at is not None:
-        raise LinkError("used")
-    if follow_up.status not in (S.SENT, S.UNANSWERED):
-        raise LinkError("closed")
+        raise LinkError("used", follow_up)
+    consent = getattr(follow_up.trainee, "follow_up_consent", None)
+    if follow_up.status not in (S.SENT, S.UNANSWERED) or consent is None or not consent.given:
+        raise LinkError("closed", follow_up)
     return follow_up
 
 
@@ -245,11 +273,12 @@ def _send(pk: int, now: datetime.datetime) -> str:
         context={
             "recipient": trainee,
             "months": follow_up.months_after,
-            "answer_url": answer_url(follow_up),
-            "withdraw_url": withdraw_url(trainee),
             "link_days": settings.FOLLOW_UP_LINK_DAYS,
         },
         language=trainee.language,
+        # The links act for the trainee without a login: like sign-in links, the outbox
+        # puts them in at send time and never keeps them in the stored text.
+        secrets={"answer_url": answer_url(follow_up), "withdraw_url": withdraw_url(trainee)},
     )
     follow_up.emails_sent = number
     follow_up.status = S.SENT

@@ -22,11 +22,11 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from labportal.accounts.models import User
+from labportal.accounts.models import OrganisationKind, User
 from labportal.core.services import record_audit
 from trainees import access
 from trainees.models import (
@@ -80,6 +80,10 @@ def clean_outcome(data: dict[str, Any]) -> dict[str, Any]:
     else:
         values |= BLANK
     if values["partner"] is not None:
+        if values["partner"].kind != OrganisationKind.PARTNER:
+            raise ValidationError(
+                {"partner": _("Choose one of the lab's partner organisations.")}, code="partner"
+            )
         values["via_lab_network"] = True  # a partner's job came through the lab
     return values
 
@@ -107,14 +111,20 @@ def record_outcome(
     if outcome is None:
         if expected_version is not None:
             raise _conflict()
-        outcome = Outcome.objects.create(
-            trainee=enrolment.trainee,
-            enrolment=enrolment,
-            months_after=months_after,
-            source=OutcomeSource.LAB,
-            recorded_by=actor,
-            **values,
-        )
+        try:
+            # A savepoint: the row lock above cannot cover a row that does not exist yet,
+            # so two first recordings at once meet at the unique constraint instead.
+            with transaction.atomic():
+                outcome = Outcome.objects.create(
+                    trainee=enrolment.trainee,
+                    enrolment=enrolment,
+                    months_after=months_after,
+                    source=OutcomeSource.LAB,
+                    recorded_by=actor,
+                    **values,
+                )
+        except IntegrityError as error:
+            raise _conflict() from error
         record_audit(actor, "outcome.recorded", outcome, months_after=months_after)
         return outcome
     if expected_version != outcome.version:

@@ -45,6 +45,7 @@ from trainees.services.competence import (
     validate_skill,
 )
 from trainees.services.profile import ensure_profile, set_reference_contact, update_profile
+from trainees.views.outcomes import outcome_offer
 
 
 def _is_conflict(error: ValidationError) -> bool:
@@ -144,6 +145,7 @@ def profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # the rest of the journey, for everyone who sees it (the trainee and the lab)
             "logs_url": reverse("trainees:log_list")
             + ("" if user.pk == trainee.pk else f"?trainee={trainee.pk}"),
+            **outcome_offer(user, trainee),
         },
     )
 

@@ -28,6 +28,8 @@ from django.utils import timezone
 from cohorts.models import Assignment, AssignmentEvent, AssignmentMember
 from demo.applicants import load_applicants
 from demo.cohorts import BESOK, PLANS, finish_plans, load_cohorts, plan_step, work_days
+from demo.employers import load_employers
+from demo.outcomes import load_outcomes
 from demo.personas import PERSONAS
 from demo.trainees import load_journeys
 from labportal.accounts.models import Department, Organisation, OrganisationKind, Role, User
@@ -72,6 +74,13 @@ PEOPLE = [
     ("trainee6@demo.labportal.se", "Farah Trainee", Role.TRAINEE, None),
     ("trainee7@demo.labportal.se", "Gustav Trainee", Role.TRAINEE, None),
     ("trainee8@demo.labportal.se", "Hiba Trainee", Role.TRAINEE, None),
+    # former trainees of the finished Omgång 0 (demo.outcomes)
+    ("trainee9@demo.labportal.se", "Ida Trainee", Role.TRAINEE, None),
+    ("trainee10@demo.labportal.se", "Jonas Trainee", Role.TRAINEE, None),
+    ("trainee11@demo.labportal.se", "Klara Trainee", Role.TRAINEE, None),
+    ("trainee12@demo.labportal.se", "Leo Trainee", Role.TRAINEE, None),
+    ("trainee13@demo.labportal.se", "Maja Trainee", Role.TRAINEE, None),
+    ("trainee14@demo.labportal.se", "Nils Trainee", Role.TRAINEE, None),
     # of the partner company, named on the running cohort
     ("handledare@demo.labportal.se", "Hanna Handledare", Role.SUPERVISOR, None),
 ]
@@ -191,8 +200,9 @@ HISTORY = [
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: a municipality, departments, people, two overlapping cohorts, "
-        "ideas and their plan, the trainees' journey and applicants."
+        "Load demo data: a municipality, departments, people, a finished cohort with its "
+        "outcomes and follow-ups, two overlapping cohorts, ideas and their plan, the "
+        "trainees' journey and applicants."
     )
 
     @transaction.atomic
@@ -240,6 +250,8 @@ class Command(BaseCommand):
 
         lead = users["labbansvarig@demo.labportal.se"]
         supervisor = users[SUPERVISOR_EMAIL]
+        # first: its former trainees are enrolled there, not in the running cohort
+        load_outcomes(users=users, lead=lead, host=municipality, partner=partner, today=today)
         load_cohorts(
             users=users,
             lead=lead,
@@ -267,6 +279,7 @@ class Command(BaseCommand):
 
         load_journeys(users=users, lead=lead, supervisor=supervisor, today=today)
         load_applicants(lead=lead, today=today)
+        load_employers(lead=lead, partner=partner, today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
