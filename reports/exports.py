@@ -59,7 +59,12 @@ def figure_header(report: OutcomeReport, group_label: str) -> list[str]:
             _("In work %(when)s") % {"when": when},
             _("In IT %(when)s") % {"when": when},
         ]
-    header += [_("Median days to a job"), _("Follow-ups sent"), _("Follow-ups answered")]
+    header += [
+        _("Median days to a job"),
+        _("Follow-ups sent"),
+        _("Follow-ups answered"),
+        _("Jobs through a partner"),
+    ]
     return header
 
 
@@ -79,6 +84,7 @@ def figure_rows(report: OutcomeReport) -> Iterator[list[Any]]:
             "" if line.median_days is None else line.median_days,
             shown_value(line.asked, k),
             shown_value(line.answered, k),
+            shown_value(line.through_partner, k),
         ]
         yield row
 

@@ -13,7 +13,8 @@ What is counted (an enrolment is one trainee's time in one cohort):
   sector and in work in another sector or their own business;
 - the median days from the end of the enrolment to the start of the first job, over
   those whose job has a start date (a job found before the end counts as 0 days);
-- follow-ups sent and answered.
+- follow-ups sent and answered;
+- the trainees in work through a job at one of the lab's partner organisations.
 
 Suppression: per point the base is split into in IT / other work / not in work, one
 row per group with the total as the last line; a figure of the split is shown only
@@ -119,6 +120,7 @@ class OutcomeLine:
     median_days: int | None = None  # None: nobody, or too few to show
     asked: Figure = NOBODY
     answered: Figure = NOBODY
+    through_partner: Figure = NOBODY  # in work at some point through a partner's job
 
     @property
     def response_share(self) -> str | None:
@@ -189,6 +191,11 @@ def outcome_counts(group: str, filters: Filters) -> list[dict[str, Any]]:
             **counts,
             median_days=Median("job_days"),
             with_job_days=Count("pk", distinct=True, filter=Q(first_job__isnull=False)),
+            through_partner=Count(
+                "pk",
+                distinct=True,
+                filter=Q(outcomes__partner__isnull=False, outcomes__category__in=list(EMPLOYED)),
+            ),
         )
         .order_by(label, key)
     )
@@ -257,6 +264,15 @@ def outcome_report(group: str, filters: Filters | None = None) -> OutcomeReport:
     for line, cells, all_asked in zip(lines, replies.cells, replies.row_totals, strict=True):
         line.answered, line.asked = cells[0], all_asked
     total.answered, total.asked = replies.column_totals[0], replies.total
+
+    partners = suppress(
+        [[row["through_partner"], row["trainees"] - row["through_partner"]] for row in rows],
+        k,
+        columns=2,
+    )
+    for line, cells in zip(lines, partners.cells, strict=True):
+        line.through_partner = cells[0]
+    total.through_partner = partners.column_totals[0]
 
     for line, row in zip(lines, rows, strict=True):
         line.median_days = _median(row["median_days"], row["with_job_days"], k)

@@ -77,6 +77,7 @@ def test_the_figures_agree_in_the_dashboard_csv_xlsx_and_pdf(data, lab_lead):
             "" if line.median_days is None else str(line.median_days),
             line.asked.text,
             line.answered.text,
+            line.through_partner.text,
         ]
         expected.append(row)
     # Höst has 8 people and every split of them is small: some cells are hidden

@@ -158,3 +158,17 @@ def test_outcome_report_takes_the_same_queries_whatever_the_data(
         report = outcome_report("cohort")
 
     assert len(report.lines) == cohorts
+
+
+def test_jobs_through_a_partner_are_counted_as_such(spring):
+    from tests.accounts.factories import OrganisationFactory
+
+    partner = OrganisationFactory(kind="partner", name="Partnerbolaget")
+    Outcome.objects.filter(enrolment__cohort=spring, category=C.EMPLOYED_IT).update(
+        partner=partner, via_lab_network=True
+    )
+
+    [line] = outcome_report("cohort").lines
+
+    # six trainees in IT work through the partner (at the end and after 3 months: once)
+    assert (line.through_partner.value, line.through_partner.hidden) == (6, False)
