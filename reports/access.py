@@ -33,10 +33,15 @@ def can_see_export_job(user: Any, job: Any) -> bool:
 
 
 def get_export_job_for_user(user: Any, pk: int) -> Any:
+    """The job, for its requester or an admin; 403 for anyone who never sees reports,
+    404 for a job of someone else."""
+    from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
     from reports.models import ExportJob
 
+    if not can_see_reports(user):
+        raise PermissionDenied
     job = ExportJob.objects.filter(pk=pk).first()
     if job is None or not can_see_export_job(user, job):
         raise Http404

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
+import hmac
+import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,7 +28,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from labportal.core.services import record_audit
@@ -41,12 +43,29 @@ from trainees.models import (
 CHUNK = 2000  # rows fetched per round trip: memory stays flat, round trips few
 
 
-def pseudonym(trainee_id: int) -> str:
+def _pseudonym_key() -> bytes:
+    # What django.utils.crypto.salted_hmac derives from its salt and secret, made once:
+    # deriving it for each of a hundred thousand rows would cost more than the rows.
+    salt = "labportal.reports.pseudonym"
+    return hashlib.sha256((salt + settings.PSEUDONYM_SECRET).encode()).digest()
+
+
+def pseudonym(trainee_id: int, key: bytes | None = None) -> str:
     """The trainee's stable pseudonym in this installation."""
-    digest = salted_hmac(
-        "labportal.reports.pseudonym", str(trainee_id), secret=settings.PSEUDONYM_SECRET
-    )
+    digest = hmac.new(key or _pseudonym_key(), str(trainee_id).encode(), hashlib.sha256)
     return "T-" + digest.hexdigest()[:12]
+
+
+class Pseudonyms(dict[int, str]):
+    """Each trainee's pseudonym, computed once per export."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key = _pseudonym_key()
+
+    def __missing__(self, trainee_id: int) -> str:
+        self[trainee_id] = value = pseudonym(trainee_id, self.key)
+        return value
 
 
 # Figures ---------------------------------------------------------------------------------
@@ -72,7 +91,7 @@ def figure_rows(report: OutcomeReport) -> Iterator[list[Any]]:
     """The dashboard's table, line by line and then the total, hidden cells as "<k"."""
     k = report.k
     for line in [*report.lines, report.total]:
-        row: list[Any] = [line.label or _("All"), shown_value(line.trainees, k)]
+        row: list[Any] = [safe(line.label) or _("All"), shown_value(line.trainees, k)]
         for month in report.points:
             point = line.points[month]
             row += [
@@ -141,11 +160,15 @@ class RowExport:
         )
 
     def rows(self, filters: Filters) -> Iterator[list[Any]]:
-        """One list per outcome, fetched CHUNK rows at a time (a server-side cursor)."""
-        categories = dict(OutcomeCategory.choices)
-        types = dict(EmploymentType.choices)
-        sources = dict(OutcomeSource.choices)
-        yes, no = _("yes"), _("no")
+        """One list per outcome, fetched CHUNK rows at a time (a server-side cursor);
+        text a spreadsheet could run is made safe here (`safe`)."""
+        categories = {key: str(label) for key, label in OutcomeCategory.choices}
+        types = {key: str(label) for key, label in EmploymentType.choices}
+        types[""] = ""
+        sources = {key: str(label) for key, label in OutcomeSource.choices}
+        yes, no = str(_("yes")), str(_("no"))
+        names = Pseudonyms()
+        named = self.named
         for row in self.queryset(filters).iterator(chunk_size=CHUNK):
             starts_on: datetime.date | None = row["starts_on"]
             days = (
@@ -153,48 +176,55 @@ class RowExport:
                 if starts_on is not None
                 else ""
             )
-            line: list[Any] = [pseudonym(row["trainee_id"])]
-            if self.named:
-                line += [row["trainee__full_name"], row["trainee__email"]]
+            line: list[Any] = [names[row["trainee_id"]]]
+            if named:
+                line += [safe(row["trainee__full_name"]), row["trainee__email"]]
             line += [
-                row["enrolment__cohort__name"],
-                row["enrolment__cohort__organisation__name"],
+                safe(row["enrolment__cohort__name"]),
+                safe(row["enrolment__cohort__organisation__name"]),
                 row["ended_year"],
                 row["months_after"],
-                str(categories.get(row["category"], row["category"])),
-                str(types.get(row["employment_type"], "")),
-                row["region"],
+                categories.get(row["category"], row["category"]),
+                types.get(row["employment_type"], ""),
+                safe(row["region"]),
                 yes if row["via_lab_network"] else no,
                 yes if row["partner_id"] else no,
                 days,
-                str(sources.get(row["source"], row["source"])),
+                sources.get(row["source"], row["source"]),
             ]
-            if self.named:
-                line += [row["employer"], row["role"], row["note"]]
+            if named:
+                line += [safe(row["employer"]), safe(row["role"]), safe(row["note"])]
             yield line
 
 
 # Writers -----------------------------------------------------------------------------------
-class _Echo:
-    """A file that hands back what is written, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
+FORMULA_STARTS = frozenset("=+-@\t\r")
+LINES_PER_CHUNK = 500
 
 
-def _safe(value: Any) -> Any:
+def safe(value: Any) -> Any:
     """Text a spreadsheet would run as a formula is written as text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if value and isinstance(value, str) and value[0] in FORMULA_STARTS:
         return "'" + value
     return value
 
 
 def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    """The CSV text line by line, with a byte-order mark so Excel reads UTF-8."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_safe(value) for value in row])
+    """The CSV text, a few hundred lines at a time, with a byte-order mark so Excel
+    reads UTF-8. The rows' text is safe already (`safe`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([safe(value) for value in header])
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % LINES_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def write_xlsx(header: list[str], rows: Iterable[list[Any]], title: str) -> IO[bytes]:
@@ -206,7 +236,7 @@ def write_xlsx(header: list[str], rows: Iterable[list[Any]], title: str) -> IO[b
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append(row)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned open, closed by the response
     workbook.save(handle)
     handle.seek(0)

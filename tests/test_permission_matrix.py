@@ -9,6 +9,8 @@ what each persona gets:
     back     redirected, nothing written: refused with a message, or sent elsewhere
     form     the form is shown again, nothing written (POST): 200, or 400 where the view
              answers refused data with its status (a move the status table lacks)
+    sent     the answer is sent at once, not redirected, and the write happened (POST): the
+             thank-you page of a link that is used up, a file whose export is audited
     login    sent to sign in
     403 404 410   refused, hidden, gone (nothing written)
     any      not judged (the health check answers 503 when no worker runs)
@@ -57,14 +59,19 @@ from cohorts.models import (
     AssignmentStatus,
     Cohort,
     CohortStatus,
+    EmployerContact,
     Enrolment,
+    OpenRole,
+    RoleStatus,
     RotationPeriod,
+    SummaryShare,
 )
 from cohorts.services import recruitment_spam
+from cohorts.services.placement_links import share_token
 from cohorts.services.planning import plan_blocker
 from cohorts.services.planning_match import load_match
 from labportal.accounts.models import Department, Invitation, Organisation, User
-from labportal.core.models import Skill
+from labportal.core.models import AuditEntry, OutboxEmail, Skill
 from prototypes.models import (
     Adoption,
     AffectedUsers,
@@ -78,6 +85,9 @@ from prototypes.models import (
     PrototypeRecord,
     Urgency,
 )
+from reports.figures import Filters
+from reports.jobs import build_export, request_export
+from reports.models import ExportJob, ExportStatus
 from tests.accounts.factories import DepartmentFactory, InvitationFactory, UserFactory, give_totp
 from tests.cohorts.factories import (
     ApplicantFactory,
@@ -87,6 +97,12 @@ from tests.cohorts.factories import (
     EnrolmentFactory,
     PlannableIdeaFactory,
     RotationPeriodFactory,
+)
+from tests.cohorts.factories_employers import (
+    EmployerContactFactory,
+    OpenRoleFactory,
+    PartnerFactory,
+    SummaryShareFactory,
 )
 from tests.core.factories import SkillFactory
 from tests.prototypes.factories import PDF_BYTES, IdeaAttachmentFactory, IdeaFactory
@@ -98,14 +114,19 @@ from tests.trainees.factories import (
     TraineeProfileFactory,
     last_monday,
 )
+from tests.trainees.test_follow_ups import former_trainee, old_token
 from trainees.access import trainees_visible_to
 from trainees.log_figures import enrolment_covering, enrolments_of
 from trainees.models import (
     CompetenceLevel,
+    ConsentEvent,
+    FollowUp,
+    FollowUpStatus,
     LogComment,
     Milestone,
     MilestoneStatus,
     MilestoneType,
+    Outcome,
     ProgressLog,
     SkillEvent,
     SkillEventKind,
@@ -114,6 +135,8 @@ from trainees.models import (
     ValidationMethod,
 )
 from trainees.services.competence import record_token
+from trainees.services.follow_ups import answer_token, withdraw_token
+from trainees.services.outcomes import record_outcome
 
 PROJECT_MODULES = ("labportal.", "prototypes.", "trainees.", "cohorts.", "reports.")
 
@@ -129,7 +152,7 @@ PERSONAS = (
     "outsider",  # department staff of another department of another organisation
 )
 
-OK, DONE, BACK, FORM, LOGIN, ANY = "ok", "done", "back", "form", "login", "any"
+OK, DONE, BACK, FORM, SENT, LOGIN, ANY = "ok", "done", "back", "form", "sent", "login", "any"
 E403, E404, E410 = "403", "404", "410"
 
 
@@ -445,6 +468,43 @@ MATRIX: list[Row] = [
     *rows("get", "trainees:summary",
         ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
         ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    # Outcomes: a trainee's outcome history is part of their journey: the lab's and their
+    # own (anyone else 404, supervisors included). The consent to follow-ups: the trainee
+    # decides on the page, the lab records what it was told. "trainee:no_choice" posts
+    # neither yes nor no, which sends the user back with a message and writes nothing.
+    *rows("get", "trainees:outcomes",
+        ("trainee",                        LOGIN, OK,    OK,    E404,  E404,  OK,    E404,  E404),
+        ("other_trainee",                  LOGIN, OK,    OK,    E404,  E404,  E404,  E404,  E404)),
+    *rows("post", "trainees:follow_up_consent",
+        ("trainee",                        LOGIN, DONE,  DONE,  E404,  E404,  DONE,  E404,  E404),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E404,  E404,  E404,  E404,  E404),
+        ("trainee:no_choice",              LOGIN, BACK,  BACK,  E404,  E404,  BACK,  E404,  E404)),
+    # The links in a follow-up email, opened without signing in: the signed link is the
+    # only key, so everyone gets the same answer, signed in or not. The state is the
+    # follow-up the link names, of a former trainee who agreed to follow-ups: "sent" (it
+    # may be answered), "answered" (used: 410), "expired" (the sent one's link, signed
+    # longer ago than links work: 410) or "tampered" (the sent one's link, changed: 404).
+    # An answer shows the thanks at once, as the link is used up; ":no_employer" names a
+    # job without its employer (400, the form again).
+    *rows("get", "trainees:follow_up_answer",
+        ("sent",                           OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+        ("answered",                       E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410),
+        ("expired",                        E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410),
+        ("tampered",                       E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
+    *rows("post", "trainees:follow_up_answer",
+        ("sent",                           SENT,  SENT,  SENT,  SENT,  SENT,  SENT,  SENT,  SENT),
+        ("sent:no_employer",               FORM,  FORM,  FORM,  FORM,  FORM,  FORM,  FORM,  FORM),
+        ("answered",                       E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410),
+        ("expired",                        E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410),
+        ("tampered",                       E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
+    # the stop link of the sent follow-up's email: GET only asks (a mail scanner that
+    # opens links must stop nothing), POST stops every follow-up and says so at once
+    *rows("get", "trainees:follow_up_withdraw",
+        ("sent",                           OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+        ("tampered",                       E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
+    *rows("post", "trainees:follow_up_withdraw",
+        ("sent",                           SENT,  SENT,  SENT,  SENT,  SENT,  SENT,  SENT,  SENT),
+        ("tampered",                       E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
 
     # Cohorts: a cohort's page for whoever sees the cohort (the lab, its trainees, its
     # supervisors); the list, the progress and all management the lab's alone, refused with
@@ -515,6 +575,17 @@ MATRIX: list[Row] = [
         ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("post", "cohorts:rotation_delete",
         ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    # The outcome at the end of an enrolment (like every enrolment page: anyone else 403
+    # before any object is looked at). The state is whose enrolment it is;
+    # "trainee:no_employer" posts work without an employer (400, message on the field);
+    # "trainee:stale" posts a version older than the saved one (400, conflict).
+    *rows("get", "cohorts:enrolment_outcome",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:enrolment_outcome",
+        ("trainee",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("other_trainee",                  LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("trainee:no_employer",            LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("trainee:stale",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
 
     # Recruitment: the application pages are public (a cohort only while it recruits); the
     # screening is the lab's. The state is the cohort applied to ("recruiting", or
@@ -535,10 +606,6 @@ MATRIX: list[Row] = [
         ("planned",                        E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
     *rows("get", "cohorts:apply_thanks",
         ("",                               OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK)),
-    # reports: the lab's only; a period that ends before it starts answers 400 (OK)
-    *rows("get", "reports:dashboard",
-        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
-        ("bad_period",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("get", "cohorts:applicant_list",
         ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     *rows("get", "cohorts:applicant_detail",
@@ -606,6 +673,107 @@ MATRIX: list[Row] = [
     *rows("post", "cohorts:handover",
         ("in_progress",                    LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
         ("planned",                        LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+
+    # Employer partners: the lab's only, refused with 403 before any object is looked at;
+    # the summary link emailed to a contact is public. The state is the organisation
+    # ("partner", or "municipality": not a partner, not found), the contact's version
+    # ("stale_version": older than the saved one), the role's status ("source->target" for
+    # a move), how the share form is sent, or the summary link (as the follow-up links).
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "cohorts:employer_list",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:employer_contact_create",
+        ("partner",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("municipality",                   LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:employer_contact_create",
+        ("partner",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("municipality",                   LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:employer_contact_update",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # a page older than the row: the form again with the conflict, nothing written
+    *rows("post", "cohorts:employer_contact_update",
+        ("",                               LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("stale_version",                  LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:employer_role_create",
+        ("partner",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # closing yesterday: refused on its field
+    *rows("post", "cohorts:employer_role_create",
+        ("partner",                        LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("closes_in_the_past",             LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:employer_role_update",
+        ("open",                           LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # a filled role's text may still be corrected
+    *rows("post", "cohorts:employer_role_update",
+        ("open",                           LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("filled",                         LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403)),
+    # `?target=`: the confirmation page of a move; a move the table lacks is a message
+    *rows("get", "cohorts:employer_role_status",
+        ("open->closed",                   LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("closed->filled",                 LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "cohorts:employer_role_status",
+        ("open->filled",                   LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("open->closed",                   LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("filled->open",                   LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("closed->open",                   LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("filled->closed",                 LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403),
+        ("open->nonsense",                 LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "cohorts:placement",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # the trainee's enrolment
+    *rows("get", "cohorts:share_summary",
+        ("trainee",                        LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # the first POST shows the confirmation (nothing written); its "confirm" button
+    # sends; without consent, with a future consent day or to an inactive contact the form
+    # comes back and nothing is written
+    *rows("post", "cohorts:share_summary",
+        ("unconfirmed",                    LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("confirmed",                      LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("future_consent",                 LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("no_consent_method",              LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403),
+        ("inactive_contact",               LOGIN, FORM,  FORM,  E403,  E403,  E403,  E403,  E403)),
+    # the link emailed to a contact: no account, the same answer for everyone; "valid"
+    # sends the PDF (counted and audited), "expired" is past its days
+    *rows("get", "cohorts:shared_summary",
+        ("valid",                          OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+        ("expired",                        E410,  E410,  E410,  E410,  E410,  E410,  E410,  E410),
+        ("tampered",                       E404,  E404,  E404,  E404,  E404,  E404,  E404,  E404)),
+
+    # Reports: the lab's only, refused with 403 before any object is looked at; a period
+    # that ends before it starts answers 400 with the page (OK). The state is the period,
+    # the download's "kind.format", how an export is asked for, or whose export of the
+    # whole history it is: "lab_lead" and "admin" (ready), "queued" (the lab lead's, not
+    # yet prepared). Such an export is its requester's and any admin's: a lab lead gets
+    # 404 for another's, and its file only once it is ready.
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "reports:dashboard",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("bad_period",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "reports:exports",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("bad_period",                     LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "reports:export",
+        ("figures.csv",                    LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("rows.xlsx",                      LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("nonsense.csv",                   LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "reports:pdf",
+        ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
+    # rows with names: administrators only, with a reason (each such file is audited)
+    *rows("post", "reports:export_named",
+        ("",                               LOGIN, SENT,  E403,  E403,  E403,  E403,  E403,  E403),
+        ("no_reason",                      LOGIN, FORM,  E403,  E403,  E403,  E403,  E403,  E403)),
+    # the probe of "named" counts exports with names: a lab lead's form has no "named",
+    # so asking for names anyway prepares an export without them (back: sent to it)
+    *rows("post", "reports:export_request",
+        ("csv",                            LOGIN, DONE,  DONE,  E403,  E403,  E403,  E403,  E403),
+        ("named",                          LOGIN, DONE,  BACK,  E403,  E403,  E403,  E403,  E403),
+        ("named:no_reason",                LOGIN, BACK,  BACK,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "reports:export_job",
+        ("lab_lead",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("admin",                          LOGIN, OK,    E404,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "reports:export_job_download",
+        ("lab_lead",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("admin",                          LOGIN, OK,    E404,  E403,  E403,  E403,  E403,  E403),
+        ("queued",                         LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
 ]
 # fmt: on
 
@@ -633,6 +801,7 @@ READ_ONLY = {
     "trainees:milestones",
     "trainees:milestone_types",
     "trainees:summary_page",
+    "trainees:outcomes",
     "cohorts:list",
     "cohorts:progress",
     "cohorts:detail",
@@ -643,11 +812,19 @@ READ_ONLY = {
     "cohorts:board",
     "cohorts:match",
     "cohorts:assignment_detail",
+    "cohorts:employer_list",
+    "cohorts:placement",
     "reports:dashboard",
+    "reports:exports",
+    "reports:export_job",
     # downloads: each writes who fetched it to the audit log, and changes nothing else
     "trainees:skill_evidence",
     "trainees:summary",
     "cohorts:plan_pdf",
+    "cohorts:shared_summary",  # counts the download on the share too, like the audit row
+    "reports:export",
+    "reports:pdf",
+    "reports:export_job_download",
 }
 
 
@@ -685,6 +862,9 @@ class World:
     milestones: dict[str, Milestone]  # planned, done, skipped, other_trainee:planned
     milestone_type: MilestoneType  # one the lab added
     plan: Plan
+    employers: Employers
+    follow_ups: dict[str, FollowUp]  # of a former trainee who agreed to them: sent, answered
+    export_jobs: dict[str, ExportJob]  # whose: lab_lead, admin (ready); queued (lab lead's)
 
     def client(self, persona: str) -> Client:
         client = Client()
@@ -716,6 +896,10 @@ class World:
     def assignment(self, state: str) -> Assignment:
         return self.plan.assignments[state.split("->")[0].split(":")[0]]
 
+    def role(self, state: str) -> OpenRole:
+        """The open role a row is about: the state is its status ("source->target")."""
+        return self.employers.roles[state.split("->")[0]]
+
 
 @dataclass
 class Plan:
@@ -731,6 +915,19 @@ class Plan:
     team: list[Enrolment]
     starts_on: date  # a period within every running cohort's, when the trainee is busy
     ends_on: date
+
+
+@dataclass
+class Employers:
+    """The employer partners' world: a partner organisation with an active and an
+    inactive contact and a role in each status (the open one names the active contact),
+    and the trainee's summary shared with the active contact: a link that still works
+    ("valid") and one past its days ("expired")."""
+
+    partner: Organisation
+    contacts: dict[str, EmployerContact]  # active, inactive
+    roles: dict[str, OpenRole]  # by status: open, filled, closed
+    shares: dict[str, SummaryShare]  # valid, expired
 
 
 # The cohort whose status a "source->target" row changes, by `source`.
@@ -823,6 +1020,9 @@ def build_world() -> World:
         milestones=build_milestones(users),
         milestone_type=MilestoneTypeFactory(name_sv="Matrisdelmål", name_en="Matrix milestone"),
         plan=plan,
+        employers=build_employers(users, enrolments),
+        follow_ups=build_follow_ups(),
+        export_jobs=build_export_jobs(users),
     )
 
 
@@ -964,6 +1164,81 @@ def build_plan(
         starts_on=starts_on,
         ends_on=starts_on + timedelta(weeks=5, days=-1),
     )
+
+
+def build_employers(users: dict[str, User], enrolments: dict[str, Enrolment]) -> Employers:
+    partner = PartnerFactory(name="Matrispartnern AB")
+    contacts = {
+        "active": EmployerContactFactory(organisation=partner, name="Karin Matris"),
+        "inactive": EmployerContactFactory(
+            organisation=partner, name="Ivar Inaktiv", is_active=False
+        ),
+    }
+    roles = {
+        status: OpenRoleFactory(
+            organisation=partner,
+            title=f"Matrisroll {status}",
+            status=status,
+            contact=contacts["active"] if status == RoleStatus.OPEN else None,
+        )
+        for status in (RoleStatus.OPEN, RoleStatus.FILLED, RoleStatus.CLOSED)
+    }
+
+    def share(**fields: Any) -> SummaryShare:
+        return SummaryShareFactory(
+            enrolment=enrolments["trainee"],
+            contact=contacts["active"],
+            role=roles[RoleStatus.OPEN],
+            shared_by=users["lab_lead"],
+            **fields,
+        )
+
+    shares = {"valid": share(), "expired": share(expires_at=timezone.now() - timedelta(days=1))}
+    return Employers(partner=partner, contacts=contacts, roles=roles, shares=shares)
+
+
+def build_follow_ups() -> dict[str, FollowUp]:
+    """A former trainee (no persona) whose programme ended three months ago and who
+    agreed to follow-ups: the one at three months emailed and waiting for an answer, the
+    one at six (made early, for its link) answered already."""
+    enrolment = former_trainee(full_name="Fia Förrematris")
+    now = timezone.now()
+
+    def follow_up(months: int, **fields: Any) -> FollowUp:
+        return FollowUp.objects.create(
+            trainee=enrolment.trainee,
+            enrolment=enrolment,
+            months_after=months,
+            due_on=enrolment.ends_on,
+            emails_sent=1,
+            last_sent_at=now,
+            nonce=f"matrix{months}".ljust(32, "0"),
+            **fields,
+        )
+
+    return {
+        "sent": follow_up(3, status=FollowUpStatus.SENT),
+        "answered": follow_up(6, status=FollowUpStatus.ANSWERED, answered_at=now),
+    }
+
+
+def build_export_jobs(users: dict[str, User]) -> dict[str, ExportJob]:
+    """Exports of the whole history, as the pages ask for them: the lab lead's and the
+    admin's prepared (small files: the world has no outcomes), and one more of the lab
+    lead's still queued. The worker is never asked: the module's transaction never
+    commits."""
+
+    def export(who: str, *, prepared: bool = True) -> ExportJob:
+        job = request_export(actor=users[who], filters=Filters(), file_format="csv")
+        if prepared:
+            build_export(job.pk)
+        return ExportJob.objects.get(pk=job.pk)
+
+    return {
+        "lab_lead": export("lab_lead"),
+        "admin": export("admin"),
+        "queued": export("lab_lead", prepared=False),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -1237,6 +1512,150 @@ def handover_data(world: World, state: str) -> dict:
     }
 
 
+def outcome_enrolment(world: World, state: str) -> Enrolment:
+    return world.enrolments[state.split(":")[0]]
+
+
+def end_outcome(world: World, state: str) -> Any:
+    """The end outcome's version and employer (None while there is none)."""
+    return (
+        Outcome.objects.filter(enrolment=outcome_enrolment(world, state), months_after=0)
+        .values_list("version", "employer")
+        .first()
+    )
+
+
+def outcome_saved_twice(client: Client, world: World, state: str) -> None:
+    """For "stale": the outcome exists at version 2, and the form posts version 1."""
+    if state.endswith(":stale"):
+        enrolment = outcome_enrolment(world, state)
+        lab = world.users["lab_lead"]
+        data = {"category": "studies"}
+        record_outcome(actor=lab, enrolment=enrolment, data=data)
+        record_outcome(actor=lab, enrolment=enrolment, data=data, expected_version=1)
+
+
+def outcome_data(world: World, state: str) -> dict:
+    return {
+        "category": "employed_it",
+        "employer": "" if state.endswith(":no_employer") else "Matrisbolaget",
+        "role": "Utvecklare",
+        "region": "",
+        "starts_on": "2030-01-01",
+        "employment_type": "permanent",
+        "partner": "",
+        "note": "",
+        "version": "1" if state.endswith(":stale") else "",
+    }
+
+
+def follow_up_link(world: World, state: str) -> list:
+    """The answer link of the state's follow-up: as emailed, as emailed longer ago than
+    links work ("expired"), or changed by hand ("tampered")."""
+    how = state.split(":")[0]
+    if how == "answered":
+        return [answer_token(world.follow_ups["answered"])]
+    sent = world.follow_ups["sent"]
+    if how == "expired":
+        return [old_token(sent, days=settings.FOLLOW_UP_LINK_DAYS + 1)]
+    return [answer_token(sent) + ("x" if how == "tampered" else "")]
+
+
+def follow_up_state(world: World, state: str) -> tuple:
+    """What an answer writes: the follow-up's status and answer, and the outcomes."""
+    follow_up = world.follow_ups["answered" if state == "answered" else "sent"]
+    follow_up = FollowUp.objects.get(pk=follow_up.pk)
+    outcomes = Outcome.objects.filter(enrolment=follow_up.enrolment_id).count()
+    return follow_up.status, follow_up.answered_at, follow_up.answer, outcomes
+
+
+def former_trainee_of(world: World) -> User:
+    return world.follow_ups["sent"].trainee
+
+
+def stop_link(world: World, state: str) -> list:
+    token = withdraw_token(former_trainee_of(world))
+    return [token + ("x" if state == "tampered" else "")]
+
+
+def contact_of(world: World) -> EmployerContact:
+    return EmployerContact.objects.get(pk=world.employers.contacts["active"].pk)
+
+
+def contact_data(version: Any) -> dict:
+    return {
+        "name": "Ny Kontakt",
+        "email": "ny@partner.example.se",
+        "is_active": "on",
+        "version": version,
+    }
+
+
+def role_of(world: World, state: str) -> OpenRole:
+    return OpenRole.objects.get(pk=world.role(state).pk)
+
+
+def role_state(world: World, state: str) -> tuple:
+    role = role_of(world, state)
+    return role.status, role.version
+
+
+def in_days(days: int) -> date:
+    return timezone.localdate() + timedelta(days=days)
+
+
+def role_data(world: World, closes_on: date, version: Any) -> dict:
+    return {
+        "title": "Ny tjänst",
+        "closes_on": closes_on.isoformat(),
+        "contact": world.employers.contacts["active"].pk,
+        "version": version,
+    }
+
+
+def share_data(world: World, state: str) -> dict:
+    """The share form, sent as the state says: to the confirmation ("unconfirmed"), from
+    it ("confirmed"), or refused: consent on a day to come, no way of consent recorded,
+    or to the inactive contact."""
+    contacts = world.employers.contacts
+    data = {
+        "contact": contacts["inactive" if state == "inactive_contact" else "active"].pk,
+        "role": world.employers.roles[RoleStatus.OPEN].pk,
+        "language": "sv",
+        "consent_method": "" if state == "no_consent_method" else "in_person",
+        "consent_given_on": str(in_days(1 if state == "future_consent" else 0)),
+    }
+    if state != "unconfirmed":
+        data["confirm"] = "1"
+    return data
+
+
+def summary_link(world: World, state: str) -> list:
+    share = world.employers.shares["expired" if state == "expired" else "valid"]
+    return [share_token(share) + ("x" if state == "tampered" else "")]
+
+
+def bad_period(world: World, state: str) -> dict:
+    return {"starts": "2026-06-01", "ends": "2026-01-01"} if state == "bad_period" else {}
+
+
+def named_exports(world: World, state: str) -> int:
+    return AuditEntry.objects.filter(action="report.exported", details__named=True).count()
+
+
+def export_request_data(world: World, state: str) -> dict:
+    if not state.startswith("named"):
+        return {"file_format": "csv"}
+    reason = "" if state.endswith(":no_reason") else "Uppföljning åt kommunstyrelsen."
+    return {"file_format": "xlsx", "named": "on", "reason": reason}
+
+
+def export_jobs(world: World, state: str) -> int:
+    """The exports prepared; for "named", those with names only."""
+    jobs = ExportJob.objects.all()
+    return (jobs.filter(named=True) if state.startswith("named") else jobs).count()
+
+
 CALLS: dict[str, Call] = {
     "core:set_language": Call(
         data=lambda w, s: {"language": "en"},
@@ -1430,6 +1849,28 @@ CALLS: dict[str, Call] = {
     ),
     "trainees:summary_page": Call(args=trainee_pk),
     "trainees:summary": Call(args=trainee_pk),
+    "trainees:outcomes": Call(args=trainee_pk),
+    "trainees:follow_up_consent": Call(
+        args=trainee_pk,
+        data=lambda w, s: {"given": "" if s.endswith(":no_choice") else "yes"},
+        probe=lambda w, s: ConsentEvent.objects.filter(trainee=w.trainee(s)).count(),
+    ),
+    "trainees:follow_up_answer": Call(
+        args=follow_up_link,
+        data=lambda w, s: {
+            "category": "employed_it",
+            "employer": "" if s.endswith(":no_employer") else "Matrisbolaget",
+            "role": "Utvecklare",
+            "region": "Kronoberg",
+            "starts_on": "",
+            "employment_type": "",
+        },
+        probe=follow_up_state,
+    ),
+    "trainees:follow_up_withdraw": Call(
+        args=stop_link,
+        probe=lambda w, s: ConsentEvent.objects.filter(trainee=former_trainee_of(w)).count(),
+    ),
     "cohorts:detail": Call(args=cohort_pk),
     "cohorts:progress": Call(args=cohort_pk),
     "cohorts:create": Call(
@@ -1492,6 +1933,48 @@ CALLS: dict[str, Call] = {
         args=lambda w, s: [w.rotation.pk],
         probe=lambda w, s: RotationPeriod.objects.filter(pk=w.rotation.pk).exists(),
     ),
+    "cohorts:enrolment_outcome": Call(
+        args=lambda w, s: [outcome_enrolment(w, s).pk],
+        data=outcome_data,
+        probe=end_outcome,
+        before=outcome_saved_twice,
+    ),
+    "cohorts:employer_contact_create": Call(
+        args=lambda w, s: [w.employers.partner.pk if s == "partner" else w.organisation.pk],
+        data=lambda w, s: contact_data(version=""),
+        probe=lambda w, s: EmployerContact.objects.count(),
+    ),
+    "cohorts:employer_contact_update": Call(
+        args=lambda w, s: [w.employers.contacts["active"].pk],
+        data=lambda w, s: contact_data(
+            version=contact_of(w).version - (1 if s == "stale_version" else 0)
+        ),
+        probe=lambda w, s: contact_of(w).version,
+    ),
+    "cohorts:employer_role_create": Call(
+        args=lambda w, s: [w.employers.partner.pk],
+        data=lambda w, s: role_data(
+            w, closes_on=in_days(-1 if s == "closes_in_the_past" else 20), version=""
+        ),
+        probe=lambda w, s: OpenRole.objects.count(),
+    ),
+    "cohorts:employer_role_update": Call(
+        args=lambda w, s: [w.role(s).pk],
+        data=lambda w, s: role_data(w, closes_on=in_days(20), version=role_of(w, s).version),
+        probe=role_state,
+    ),
+    "cohorts:employer_role_status": Call(
+        args=lambda w, s: [w.role(s).pk],
+        query=lambda w, s: {"target": s.split("->")[1]},
+        data=lambda w, s: {"target": s.split("->")[1], "version": role_of(w, s).version},
+        probe=role_state,
+    ),
+    "cohorts:share_summary": Call(
+        args=lambda w, s: [w.enrolments["trainee"].pk],
+        data=share_data,
+        probe=lambda w, s: (SummaryShare.objects.count(), OutboxEmail.objects.count()),
+    ),
+    "cohorts:shared_summary": Call(args=summary_link),
     "cohorts:apply": Call(
         args=cohort_pk,
         before=from_a_fresh_address,
@@ -1505,9 +1988,19 @@ CALLS: dict[str, Call] = {
         probe=lambda w, s: (applicant_of(w, s).status, applicant_of(w, s).invitation_id),
     ),
     "cohorts:board": Call(query=lambda w, s: {"view": s} if s else {}),
-    "reports:dashboard": Call(
-        query=lambda w, s: {"starts": "2026-06-01", "ends": "2026-01-01"} if s else {}
+    "reports:dashboard": Call(query=bad_period),
+    "reports:exports": Call(query=bad_period),
+    "reports:export": Call(args=lambda w, s: s.split(".")),
+    "reports:export_named": Call(
+        data=lambda w, s: {
+            "file_format": "csv",
+            "reason": "" if s == "no_reason" else "Uppföljning åt kommunstyrelsen.",
+        },
+        probe=named_exports,
     ),
+    "reports:export_request": Call(data=export_request_data, probe=export_jobs),
+    "reports:export_job": Call(args=lambda w, s: [w.export_jobs[s].pk]),
+    "reports:export_job_download": Call(args=lambda w, s: [w.export_jobs[s].pk]),
     "cohorts:match": Call(query=lambda w, s: {"idea": w.plan_idea(s).pk}),
     "cohorts:assign": Call(data=plan_data, probe=plan_of_idea),
     "cohorts:assignment_detail": Call(args=lambda w, s: [w.assignment(s).pk]),
@@ -1585,11 +2078,13 @@ def outcome_of(response: Any, wrote: bool, method: str) -> str:
             outcome = LOGIN
         else:
             outcome = BACK
+    elif status == 200 and method == "post" and wrote:
+        outcome = SENT
     elif status in (200, 400):
         outcome = FORM if method == "post" else OK
     else:
         outcome = str(status)
-    return outcome if outcome == DONE or not wrote else f"{outcome}, and it wrote"
+    return outcome if outcome in (DONE, SENT) or not wrote else f"{outcome}, and it wrote"
 
 
 CASES = [
@@ -1697,3 +2192,34 @@ def test_the_world_is_as_the_matrix_assumes(world, db):
     assert loads[world.enrolments["trainee"].pk] == matching.max_parallel()
     assert [loads[e.pk] for e in plan.team] == [0, 0]
     assert plan.cohort.status == CohortStatus.RUNNING
+    # outcomes: none recorded yet, nobody asked about follow-ups (a "yes" writes)
+    trainees = [world.users["trainee"], world.users["other_trainee"]]
+    assert not Outcome.objects.filter(trainee__in=trainees).exists()
+    assert not ConsentEvent.objects.filter(trainee__in=trainees).exists()
+    follow_ups = world.follow_ups
+    assert follow_ups["sent"].status == FollowUpStatus.SENT
+    assert follow_ups["sent"].answered_at is None and follow_ups["answered"].answered_at
+    assert follow_ups["sent"].trainee.follow_up_consent.given
+    assert follow_ups["sent"].trainee not in world.users.values()
+    # employer partners
+    employers = world.employers
+    assert employers.partner.kind == "partner" and world.organisation.kind != "partner"
+    assert employers.contacts["active"].is_active and not employers.contacts["inactive"].is_active
+    assert {state: role.status for state, role in employers.roles.items()} == {
+        "open": "open",
+        "filled": "filled",
+        "closed": "closed",
+    }
+    assert employers.roles["open"].contact == employers.contacts["active"]
+    assert employers.shares["expired"].is_expired and not employers.shares["valid"].is_expired
+    assert employers.shares["valid"].enrolment == world.enrolments["trainee"]
+    # exports of the whole history
+    jobs = world.export_jobs
+    assert [jobs[who].requested_by for who in ("lab_lead", "admin", "queued")] == [
+        world.users["lab_lead"],
+        world.users["admin"],
+        world.users["lab_lead"],
+    ]
+    assert jobs["lab_lead"].is_ready and jobs["admin"].is_ready and jobs["lab_lead"].file
+    assert jobs["queued"].status == ExportStatus.QUEUED
+    assert not ExportJob.objects.filter(named=True).exists()

@@ -4,10 +4,12 @@ signed in once in one browser context of their own, and a visitor without an acc
 (the public application pages), in Swedish and in English.
 
 Pages are opened with data in them (validated and open skills with their history,
-logs with comments and blockers, milestones in each state; a running cohort with
-enrolments and a rotation, applicants, the planning board with an idea in the backlog
-and an assignment in progress) and, for the forms, once more showing a validation
-error or an edit conflict, since error states are where accessibility usually breaks.
+logs with comments and blockers, milestones in each state, outcomes and follow-ups; a
+running cohort with enrolments and a rotation, applicants, the planning board with an
+idea in the backlog and an assignment in progress, employer partners with contacts and
+roles, a trainee near the end and a summary shared) and, for the forms, once more
+showing a validation error or an edit conflict, since error states are where
+accessibility usually breaks.
 All violations (and Content-Security-Policy errors) of a role are collected and
 reported together.
 
@@ -32,7 +34,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from cohorts import urls as cohort_urls
-from cohorts.models import AssignmentStatus, Cohort, CohortStatus
+from cohorts.models import AssignmentStatus, Cohort, CohortStatus, Enrolment, RoleStatus
 from cohorts.services import recruitment_spam
 from prototypes.models import IdeaStatus
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -48,6 +50,13 @@ from tests.cohorts.factories import (
     EnrolmentFactory,
     RotationPeriodFactory,
 )
+from tests.cohorts.factories_employers import (
+    EmployerContactFactory,
+    OpenRoleFactory,
+    PartnerFactory,
+    RoleSkillFactory,
+    SummaryShareFactory,
+)
 from tests.cohorts.planning_fixtures import make_plan
 from tests.core.factories import SkillFactory
 from tests.trainees.factories import (
@@ -60,14 +69,18 @@ from tests.trainees.factories import (
 from trainees import urls as trainee_urls
 from trainees.models import (
     CompetenceLevel,
+    FollowUp,
+    FollowUpStatus,
     Milestone,
     MilestoneStatus,
+    Outcome,
     ProgressLog,
     SkillRecord,
     TraineeProfile,
     ValidationMethod,
 )
 from trainees.services import milestones as milestone_services
+from trainees.services import outcomes as outcome_services
 from trainees.services.competence import add_skill, record_token, validate_skill
 
 seed_milestone_types = importlib.import_module("trainees.migrations.0003_seed_milestone_types")
@@ -78,7 +91,8 @@ seed_milestone_types = importlib.import_module("trainees.migrations.0003_seed_mi
 class Visit:
     """A GET page: URL name, the world's objects for its arguments, a query string (which
     may name the world's objects, as `{trainee}`, for their primary keys), and
-    optionally an error state (a key of ERROR_STATES) to show after opening it."""
+    optionally an error state (a key of ERROR_STATES) to show after opening it, or
+    another page its form leads to (a confirmation)."""
 
     name: str
     args: tuple[str, ...] = ()
@@ -109,6 +123,7 @@ LAB = [
     Visit("trainees:milestone_type_create", error="empty_form"),
     Visit("trainees:milestone_type_update", ("milestone_type",)),
     Visit("trainees:summary_page", ("trainee",)),
+    Visit("trainees:outcomes", ("trainee",)),
     Visit("cohorts:list"),
     Visit("cohorts:progress", ("cohort",)),
     Visit("cohorts:progress", ("cohort",), query="?behind=on&blockers=on&sort=missing"),
@@ -122,6 +137,11 @@ LAB = [
     Visit("cohorts:enrolment_leave", ("enrolment",)),
     Visit("cohorts:rotation_create", ("enrolment",)),
     Visit("cohorts:rotation_delete", ("rotation",)),
+    Visit("cohorts:enrolment_outcome", ("other_enrolment",)),  # "Record outcome": none yet
+    Visit("cohorts:enrolment_outcome", ("other_enrolment",), error="empty_form"),  # no category
+    Visit("cohorts:enrolment_outcome", ("enrolment",)),  # "Change outcome": prefilled
+    Visit("cohorts:enrolment_outcome", ("enrolment",), error="outcome_without_employer"),
+    Visit("cohorts:enrolment_outcome", ("enrolment",), error="outcome_conflict"),
     Visit("cohorts:applicant_list"),
     Visit("cohorts:applicant_detail", ("applicant",)),
     Visit("cohorts:applicant_detail", ("applicant",), error="applicant_declined_without_reason"),
@@ -135,6 +155,18 @@ LAB = [
     Visit("cohorts:handover", ("assignment",), error="empty_form"),
     Visit("cohorts:assignment_cancel", ("planned_assignment",)),
     Visit("cohorts:assignment_cancel", ("planned_assignment",), error="empty_form"),
+    Visit("cohorts:employer_list"),
+    Visit("cohorts:employer_contact_create", ("partner",)),
+    Visit("cohorts:employer_contact_create", ("partner",), error="empty_form"),
+    Visit("cohorts:employer_contact_update", ("contact",)),
+    Visit("cohorts:employer_role_create", ("partner",)),
+    Visit("cohorts:employer_role_create", ("partner",), error="empty_form"),
+    Visit("cohorts:employer_role_update", ("role",)),
+    Visit("cohorts:employer_role_status", ("role",), query="?target=closed"),
+    Visit("cohorts:placement"),
+    Visit("cohorts:share_summary", ("enrolment",)),
+    Visit("cohorts:share_summary", ("enrolment",), error="empty_form"),
+    Visit("cohorts:share_summary", ("enrolment",), error="share_confirmation"),
 ]
 
 SUPERVISOR = [
@@ -168,6 +200,7 @@ TRAINEE = [
     Visit("trainees:log_edit", ("log",), error="log_conflict"),
     Visit("trainees:milestones", ("trainee",)),
     Visit("trainees:summary_page", ("trainee",)),
+    Visit("trainees:outcomes", ("trainee",)),
     Visit("cohorts:detail", ("cohort",)),
     Visit("cohorts:assignment_detail", ("assignment",)),
 ]
@@ -209,6 +242,15 @@ NOT_PAGES = {
     "cohorts:applicant_move",
     "cohorts:assign",  # POST, from the match page
     "cohorts:assignment_move",  # POST, from the assignment's page
+    "trainees:follow_up_consent",  # POST, from the outcomes page
+    # The pages of the links in a follow-up email, without an account:
+    # tests/browser/test_follow_up_flow.py runs axe on each of them.
+    "trainees:follow_up_answer",
+    "trainees:follow_up_withdraw",
+    # The summary link emailed to an employer's contact, without an account: the PDF, or a
+    # page saying the link has expired (410) or does not work (404), which
+    # tests/browser/test_shared_summary_axe.py checks with axe.
+    "cohorts:shared_summary",
 }
 
 
@@ -234,7 +276,9 @@ def world(trainee, enrolment, supervisor, lab_lead, department_staff) -> World:
     Cohort.objects.filter(pk=cohort.pk).update(
         status=CohortStatus.RUNNING, notes="Handledarmöte varannan torsdag."
     )
-    EnrolmentFactory(cohort=cohort, trainee=UserFactory(role="trainee", full_name="Olle Annan"))
+    other_enrolment = EnrolmentFactory(
+        cohort=cohort, trainee=UserFactory(role="trainee", full_name="Olle Annan")
+    )
     TraineeProfileFactory(
         user=trainee,
         reference_contact=lab_lead,
@@ -297,6 +341,7 @@ def world(trainee, enrolment, supervisor, lab_lead, department_staff) -> World:
     Milestone.objects.filter(pk=milestones[2].pk).update(
         due_on=timezone.localdate() - datetime.timedelta(days=3)
     )
+    outcomes(trainee, enrolment, lab_lead)
 
     return World(
         trainee=trainee,
@@ -304,6 +349,7 @@ def world(trainee, enrolment, supervisor, lab_lead, department_staff) -> World:
             "trainee": trainee,
             "cohort": cohort,
             "enrolment": enrolment,
+            "other_enrolment": other_enrolment,
             "rotation": RotationPeriodFactory(enrolment=enrolment),
             "validated_record": validated,
             "open_record": open_record,
@@ -312,8 +358,72 @@ def world(trainee, enrolment, supervisor, lab_lead, department_staff) -> World:
             "milestone_type": MilestoneTypeFactory(name_sv="Mentorsamtal", name_en="Mentor talk"),
             **recruitment(),
             **planning(enrolment, lab_lead, department_staff),
+            **employers(enrolment, validated, lab_lead),
         },
     )
+
+
+def outcomes(trainee: Any, enrolment: Any, lab_lead: Any) -> None:
+    """The outcome at the end of the trainee's enrolment, their decisions about
+    follow-ups (theirs, then the lab's record of a change of mind) and two follow-ups in
+    the table: one answered, one cancelled."""
+    outcome_services.record_outcome(
+        actor=lab_lead,
+        enrolment=enrolment,
+        data={
+            "category": "employed_it",
+            "employer": "Kommunens IT-avdelning",
+            "role": "Utvecklare",
+        },
+    )
+    outcome_services.decide_follow_ups(actor=trainee, trainee=trainee, given=True, channel="page")
+    outcome_services.decide_follow_ups(actor=lab_lead, trainee=trainee, given=False, channel="lab")
+    FollowUp.objects.create(
+        trainee=trainee,
+        enrolment=enrolment,
+        months_after=3,
+        due_on=enrolment.ends_on,
+        status=FollowUpStatus.ANSWERED,
+        emails_sent=2,
+        last_sent_at=timezone.now(),
+        answered_at=timezone.now(),
+        nonce="a" * 32,
+    )
+    FollowUp.objects.create(
+        trainee=trainee,
+        enrolment=enrolment,
+        months_after=6,
+        due_on=enrolment.ends_on,
+        status=FollowUpStatus.CANCELLED,
+        emails_sent=1,
+        last_sent_at=timezone.now(),
+        nonce="b" * 32,
+    )
+
+
+def employers(enrolment: Any, validated: SkillRecord, lab_lead: Any) -> dict[str, Any]:
+    """A partner (also the outcome form's partner to choose) with an active and an
+    inactive contact, an open role that requires a skill the trainee has validated and
+    one they lack, and a filled role; the trainee's enrolment ending within the "ending
+    soon" window, and their summary shared once (with the partner's contact)."""
+    partner = PartnerFactory(name="Kodverket AB")
+    contact = EmployerContactFactory(organisation=partner, name="Karin Berg")
+    EmployerContactFactory(organisation=partner, name="Ivar Ek", is_active=False)
+    role = OpenRoleFactory(organisation=partner, contact=contact, title="Junior utvecklare")
+    RoleSkillFactory(role=role, skill=validated.skill)
+    RoleSkillFactory(
+        role=role,
+        skill=SkillFactory(name_sv="Testtillgänglighet", name_en="Test accessibility"),
+        min_level=CompetenceLevel.WORKING,
+    )
+    OpenRoleFactory(
+        organisation=partner, contact=contact, title="Supporttekniker", status=RoleStatus.FILLED
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        ends_on=timezone.localdate() + datetime.timedelta(weeks=6)
+    )
+    SummaryShareFactory(enrolment=enrolment, contact=contact, role=role, shared_by=lab_lead)
+    return {"partner": partner, "contact": contact, "role": role}
 
 
 def recruitment() -> dict[str, Any]:
@@ -447,6 +557,30 @@ def _log_conflict(page: Page, world: World) -> None:
     expect(page.locator("#saved-heading")).to_be_visible()
 
 
+def _outcome_without_employer(page: Page, world: World) -> None:
+    page.locator("main form[method=post] input[name=employer]").fill("")
+    _submit(page)
+
+
+def _outcome_conflict(page: Page, world: World) -> None:
+    page.locator("main form[method=post] input[name=role]").fill("Ny roll")
+    # another tab saves the outcome meanwhile
+    Outcome.objects.filter(enrolment=world.objects["enrolment"], months_after=0).update(
+        version=F("version") + 1
+    )
+    _submit(page)
+    expect(page.locator("#saved-heading")).to_be_visible()
+
+
+def _share_confirmation(page: Page, world: World) -> None:
+    # No error: the page that says what is sent to whom, before anything is sent.
+    form = page.locator("main form[method=post]")
+    form.locator("select[name=contact]").select_option(str(world.pk("contact")))
+    form.locator("input[name=consent_method][value=in_person]").check()
+    form.locator("button[type=submit]").first.click()
+    expect(page.locator("main form[method=post] button[name=confirm]")).to_be_visible()
+
+
 def _applicant_declined_without_reason(page: Page, world: World) -> None:
     # the decline asks for a reason; the server answers 400 with the page and its form
     _submit(page, "main form:has(input[name=target][value=declined])")
@@ -478,6 +612,9 @@ ERROR_STATES: dict[str, Callable[[Page, World], None]] = {
     "log_week_over_60": _log_hours("45", "25", "70"),  # the week over it
     "log_week_already_logged": _log_week_already_logged,
     "log_conflict": _log_conflict,
+    "outcome_without_employer": _outcome_without_employer,
+    "outcome_conflict": _outcome_conflict,
+    "share_confirmation": _share_confirmation,
     "applicant_declined_without_reason": _applicant_declined_without_reason,
     "assignment_without_team": _assignment_without_team,
     "application_without_answers": _application_without_answers,
