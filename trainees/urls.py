@@ -1,18 +1,26 @@
 from django.urls import path
 
-from trainees.views import competence, follow_ups, logs, milestones, outcomes, summary
+from trainees.views import (
+    competence,
+    follow_ups,
+    logs,
+    milestones,
+    outcomes,
+    profiles,
+    summary,
+)
 
 app_name = "trainees"
 
 # Each capability keeps its own block; the views live in trainees/views/<capability>.py.
 urlpatterns = [
     # competence: profiles, skills, validation ------------------------------------------
-    path("trainees/", competence.trainee_list, name="list"),
-    path("trainees/<int:pk>/", competence.profile, name="profile"),
-    path("trainees/profile/edit/", competence.profile_edit, name="profile_edit"),
+    path("trainees/", profiles.trainee_list, name="list"),
+    path("trainees/<int:pk>/", profiles.profile, name="profile"),
+    path("trainees/profile/edit/", profiles.profile_edit, name="profile_edit"),
     path(
         "trainees/<int:pk>/reference-contact/",
-        competence.reference_contact,
+        profiles.reference_contact,
         name="reference_contact",
     ),
     path("trainees/skills/new/", competence.skill_add, name="skill_add"),
