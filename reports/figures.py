@@ -81,17 +81,22 @@ class Filters:
     cohort_id: int | None = None
     organisation_id: int | None = None
 
-    def enrolments(self) -> QuerySet[Enrolment]:
-        rows = Enrolment.objects.all()
+    def q(self, prefix: str = "") -> Q:
+        """The filters on an enrolment reached through `prefix` (e.g. "enrolment__"),
+        so that rows of other tables are filtered by a join, not a subquery."""
+        q = Q()
         if self.starts:
-            rows = rows.filter(ends_on__gte=self.starts)
+            q &= Q(**{f"{prefix}ends_on__gte": self.starts})
         if self.ends:
-            rows = rows.filter(ends_on__lte=self.ends)
+            q &= Q(**{f"{prefix}ends_on__lte": self.ends})
         if self.cohort_id:
-            rows = rows.filter(cohort_id=self.cohort_id)
+            q &= Q(**{f"{prefix}cohort_id": self.cohort_id})
         if self.organisation_id:
-            rows = rows.filter(cohort__organisation_id=self.organisation_id)
-        return rows
+            q &= Q(**{f"{prefix}cohort__organisation_id": self.organisation_id})
+        return q
+
+    def enrolments(self) -> QuerySet[Enrolment]:
+        return Enrolment.objects.filter(self.q())
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,7 @@ def follow_up_counts(group: str, filters: Filters) -> dict[Any, tuple[int, int]]
     """Follow-ups asked (sent at least once) and answered per group (one query)."""
     extra, (key, _label) = _group_fields(group, "enrolment__")
     rows = (
-        FollowUp.objects.filter(enrolment__in=filters.enrolments().values("pk"))
+        FollowUp.objects.filter(filters.q("enrolment__"))
         .annotate(**extra)
         .values(key)
         .annotate(
