@@ -118,3 +118,28 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_data(
         response = client.get(URL, {"group": "cohort"})
 
     assert len(response.context["report"].lines) == cohorts
+
+
+@pytest.mark.parametrize("cohorts", [1, 8])
+def test_the_exports_and_export_job_pages_take_the_same_queries_whatever_the_data(
+    django_assert_max_num_queries, admin, department, cohorts
+):
+    from reports.figures import Filters
+    from reports.jobs import build_export, request_export
+
+    for n in range(cohorts):
+        made = CohortFactory(name=f"Omgång {n}")
+        for _ in range(n + 1):
+            enrol(made, [(0, C.EMPLOYED_IT)], job_after_days=n)
+    job = request_export(actor=admin, filters=Filters(), file_format="csv")
+    build_export(job.pk)
+    client = english(admin)
+    client.get(reverse("reports:exports"))  # sessions and the like warmed up
+
+    with django_assert_max_num_queries(12):
+        exports = client.get(reverse("reports:exports"))
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("reports:export_job", args=[job.pk]))
+
+    assert exports.status_code == page.status_code == 200
+    assert "Download the file" in page.content.decode()
