@@ -29,7 +29,9 @@ def _missing(line: OutcomeLine, month: int) -> str:
     return point.base.text if point.base.hidden else NO_FIGURE
 
 
-def _charts(report: OutcomeReport) -> list[BarChart]:
+def charts_for(report: OutcomeReport) -> list[BarChart]:
+    """The dashboard's charts (also drawn in the PDF): in work at the end and at the
+    last follow-up point, per group."""
     last = report.points[-1]
     titles = {
         0: _("Share in work at the end of the programme"),
@@ -71,7 +73,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = form.cleaned_data
     context |= {
         "report": report,
-        "charts": _charts(report),
+        "charts": charts_for(report),
         "departments": department_lines(
             starts=data.get("starts"),
             ends=data.get("ends"),

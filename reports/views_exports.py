@@ -31,7 +31,7 @@ from reports.exports import (
 )
 from reports.figures import outcome_report
 from reports.forms import GROUP_CHOICES, HistoryExportForm, NamedExportForm, ReportFilterForm
-from reports.views import _charts, filter_context
+from reports.views import charts_for, filter_context
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -71,13 +71,25 @@ def _download(
 def exports_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reports(request)
     form = ReportFilterForm(request.GET or {})
+    named = NamedExportForm() if access.can_export_named(request.user) else None
+    return _render_exports(request, form, named, status=200 if form.is_valid() else 400)
+
+
+def _render_exports(
+    request: AuthenticatedHttpRequest,
+    form: ReportFilterForm,
+    named_form: NamedExportForm | None,
+    *,
+    status: int,
+) -> HttpResponse:
+    """The exports page: the filters, and the forms this user may send."""
     context = filter_context(form) | {
-        "named_form": NamedExportForm() if access.can_export_named(request.user) else None,
+        "named_form": named_form,
         "history_form": HistoryExportForm(allow_named=access.can_export_named(request.user)),
         "keep_hours": settings.EXPORT_KEEP_HOURS,
         "query": request.GET.urlencode(),
     }
-    return render(request, "reports/exports.html", context, status=200 if form.is_valid() else 400)
+    return render(request, "reports/exports.html", context, status=status)
 
 
 @login_required
@@ -123,13 +135,7 @@ def export_named(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filters_form = ReportFilterForm(request.GET or {})
     form = NamedExportForm(request.POST)
     if not filters_form.is_valid() or not form.is_valid():
-        context = filter_context(filters_form) | {
-            "named_form": form,
-            "history_form": HistoryExportForm(allow_named=True),
-            "keep_hours": settings.EXPORT_KEEP_HOURS,
-            "query": request.GET.urlencode(),
-        }
-        return render(request, "reports/exports.html", context, status=400)
+        return _render_exports(request, filters_form, form, status=400)
     filters = filters_form.filters()
     export = RowExport(named=True)
     file_format = form.cleaned_data["file_format"]
@@ -159,7 +165,7 @@ def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     report = outcome_report(form.grouping(), form.filters())
     context = filter_context(form) | {
         "report": report,
-        "charts": _charts(report),
+        "charts": charts_for(report),
         "group_label": dict(GROUP_CHOICES)[form.grouping()],
         "generated": timezone.localtime(),
     }
