@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "trainees",
     "cohorts",
     "reports",
+    "privacy",  # personal data across every app: access requests, retention, erasure
     "demo",  # demo data (`load_demo`): may import every app, so it comes last
 ]
 

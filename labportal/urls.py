@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("trainees.urls")),
     path("", include("cohorts.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.DEBUG:

@@ -138,7 +138,7 @@ from trainees.services.competence import record_token
 from trainees.services.follow_ups import answer_token, withdraw_token
 from trainees.services.outcomes import record_outcome
 
-PROJECT_MODULES = ("labportal.", "prototypes.", "trainees.", "cohorts.", "reports.")
+PROJECT_MODULES = ("labportal.", "prototypes.", "trainees.", "cohorts.", "reports.", "privacy.")
 
 # The columns of the table, in this order.
 PERSONAS = (
@@ -774,6 +774,11 @@ MATRIX: list[Row] = [
         ("lab_lead",                       LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
         ("admin",                          LOGIN, OK,    E404,  E403,  E403,  E403,  E403,  E403),
         ("queued",                         LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
+
+    # Personal data across every app (access requests, erasure, retention): admins only.
+    #                                      anon   admin  lead   staff  collg  train  super  outsd
+    *rows("get", "privacy:home",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
 ]
 # fmt: on
 
@@ -817,6 +822,7 @@ READ_ONLY = {
     "reports:dashboard",
     "reports:exports",
     "reports:export_job",
+    "privacy:home",
     # downloads: each writes who fetched it to the audit log, and changes nothing else
     "trainees:skill_evidence",
     "trainees:summary",
