@@ -25,7 +25,7 @@ COPY . .
 RUN pip install --no-deps -e . \
     && export ENVIRONMENT=production SECRET_KEY=build-only-not-a-secret EMAIL_URL=smtp://build-only \
     && python manage.py collectstatic --no-input -v0 \
-    && python -m compileall -q labportal prototypes trainees cohorts demo
+    && python -m compileall -q labportal prototypes trainees cohorts reports privacy demo
 
 # Run stage --------------------------------------------------------------------
 FROM python:3.11-slim
@@ -37,9 +37,21 @@ ENV PYTHONUNBUFFERED=1 \
     ENVIRONMENT=production
 
 # WeasyPrint (PDF summaries and reports) draws text with Pango; DejaVu has å, ä, ö.
+# `manage.py backup`/`restore` run pg_dump/pg_restore, which must be at least the
+# server's major version (compose runs postgres:16; Debian's own client is 15), so
+# the client comes from the PostgreSQL project's apt repository.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-        libharfbuzz-subset0 fonts-dejavu-core \
+        libharfbuzz-subset0 fonts-dejavu-core ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && . /etc/os-release \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-16 \
+    && apt-get purge -y curl && apt-get autoremove -y \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 labportal \
@@ -49,9 +61,10 @@ RUN groupadd --system --gid 10001 labportal \
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app
-# The code is root-owned and read-only for the app; only uploads are writable.
-# A new named volume mounted at /app/media takes this ownership.
-RUN mkdir -p /app/media && chown labportal:labportal /app/media
+# The code is root-owned and read-only for the app; only uploads, backups and the
+# erasure ledger are writable. A new named volume mounted there takes this ownership.
+RUN mkdir -p /app/media /app/backups /app/var \
+    && chown labportal:labportal /app/media /app/backups /app/var
 
 USER labportal
 EXPOSE 8000

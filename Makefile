@@ -11,7 +11,7 @@ LOCK := requirements-dev.lock
 RUNTIME_LOCK := requirements.lock
 UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet
 
-.PHONY: setup run test lint typecheck messages bench lock
+.PHONY: setup run test test-faults lint typecheck messages bench lock backup restore
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -34,6 +34,10 @@ test: setup lint
 	ENVIRONMENT=test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
+# Killed workers, restarted PostgreSQL and Redis, on private servers it starts (~2 min).
+test-faults: setup
+	$(VENV)/bin/pytest -p no:xdist -m faults tests/faults
+
 lint: setup typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -48,6 +52,15 @@ messages: setup
 
 bench: setup
 	$(VENV)/bin/pytest bench -p no:xdist -s -q
+
+# A backup of the database and uploaded files in BACKUP_DIR/<UTC time>/ (DEST=dir to choose).
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(DEST),--dest "$(DEST)")
+
+# Restore BACKUP=dir into the empty database of DATABASE_URL (as given, or configured).
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<time> [DATABASE_URL=...]" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 # Refresh both lock files after changing the dependencies in pyproject.toml.
 lock: setup

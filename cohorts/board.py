@@ -254,6 +254,7 @@ def build_timeline(window: Window) -> Timeline:
             "left_early",
             "trainee__full_name",
             "trainee__email",
+            "trainee__removed_at",
         )
         .order_by("trainee__full_name", "pk")
     )
@@ -281,7 +282,7 @@ def build_timeline(window: Window) -> Timeline:
         row = TraineeRow(
             enrolment_id=e.pk,
             trainee_id=e.trainee_id,
-            name=e.trainee.full_name or e.trainee.email,
+            name=e.trainee.display_name,
             bar=enrolment_bar,
             left_early=e.left_early,
         )

@@ -96,12 +96,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # private, no-store on every answer to a signed-in user (after authentication)
+    "labportal.core.middleware.PrivateNoStoreMiddleware",
     "labportal.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # sign-out after inactivity (after messages, before the MFA redirect)
+    "labportal.core.middleware.SessionIdleTimeoutMiddleware",
     "labportal.accounts.middleware.RequireMFAMiddleware",
 ]
 
@@ -138,18 +142,28 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Only the local demo sets this, when no Redis answers: tasks then run in the web process.
 TASKS_IN_PROCESS = env.bool("TASKS_IN_PROCESS", default=False)
 
+CACHES: dict[str, dict[str, object]]
 if TASKS_IN_PROCESS:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
+    # Redis down must not take the site down: the cache then answers as an empty one
+    # (labportal/core/cache.py), and gives up on a silent server after 2 seconds.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "labportal.core.cache.OutageTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="labportal"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 
 CELERY_BROKER_URL = "memory://" if TASKS_IN_PROCESS else REDIS_URL
+# Redis gives a task whose worker died before acknowledging it (acks_late) to another
+# worker after this many seconds. Keep it above the longest countdown of a retry
+# (30 minutes, the outbox's cap), or a waiting retry is handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = TASKS_IN_PROCESS
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -273,8 +287,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 # A worker that took an email for sending and died (killed, out of memory) leaves it
-# in "sending"; after this many seconds the periodic flush sends it again. Keep it
-# above CELERY_TASK_TIME_LIMIT, so a live but slow send is never taken over.
+# in "sending"; after this many seconds the periodic flush marks it failed, for an
+# admin to check and send again (never twice by itself). Keep it above
+# CELERY_TASK_TIME_LIMIT, so a live but slow send is never taken for dead.
 OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=600)
 # Days the text of a sent email is kept (for support questions) before it is blanked.
 OUTBOX_BODY_RETENTION_DAYS = env.int("OUTBOX_BODY_RETENTION_DAYS", default=30)
@@ -294,6 +309,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# `manage.py backup` writes a folder per backup here; put it on another disk or server.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -389,11 +406,24 @@ SUMMARY_SHARE_DAYS = env.int("SUMMARY_SHARE_DAYS", default=14)
 if SUMMARY_SHARE_DAYS < 1:
     raise ImproperlyConfigured("SUMMARY_SHARE_DAYS must be at least 1.")
 
+# Personal data: retention and erasure ----------------------------------------
+# Every anonymisation or deletion of a person is also appended to this file (ids and
+# categories only, no personal data), so that `manage.py reapply_erasures` can apply
+# them again after an older backup was restored. Keep it outside the database's backups.
+PRIVACY_LEDGER_PATH = env.path(
+    "PRIVACY_LEDGER_PATH", default=BASE_DIR / "var" / "erasure-ledger.jsonl"
+)
+
 # Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+# Minutes without a request after which a signed-in person is signed out; the session
+# never outlives SESSION_COOKIE_AGE (from sign-in) however active it is.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 1.")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

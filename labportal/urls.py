@@ -10,6 +10,9 @@ from labportal.core.views import healthz
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "LabPortal"
 
+# A lost database answers 503 "try again in a minute"; other errors the plain 500 page.
+handler500 = "labportal.core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

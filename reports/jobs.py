@@ -11,6 +11,8 @@ Invariants:
   it is sent once.
 - Progress is written every PROGRESS_EVERY rows, so the page can show it.
 - A ready file is deleted EXPORT_KEEP_HOURS after it was finished (`purge_exports`).
+- A job whose task was lost (Redis restarted without its queue, a worker died and
+  its message with it) is queued again by beat's sweep (`lost_export_ids`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +40,8 @@ from reports.models import ExportJob, ExportStatus
 
 PROGRESS_EVERY = 5000
 S = ExportStatus
+# A job still queued after this long has most likely lost its task: queue it again.
+REQUEUE_QUEUED_AFTER = datetime.timedelta(minutes=10)
 
 
 def filters_as_json(filters: Filters) -> dict[str, Any]:
@@ -163,6 +168,27 @@ def fail_export(job_id: int, error: str) -> None:
     ExportJob.objects.filter(pk=job_id, status__in=[S.QUEUED, S.RUNNING]).update(
         status=S.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def lost_export_ids(now: datetime.datetime | None = None) -> list[int]:
+    """The jobs to queue again: queued for REQUEUE_QUEUED_AFTER, or claimed ("running")
+    longer ago than the task's hard time limit, which no live build outlasts.
+
+    They are stamped, so the next sweep waits as long again before it queues them once
+    more. Safe even if a task was only slow: building is repeatable and the "ready"
+    email has one outbox key per job (see the module)."""
+    now = now or timezone.now()
+    running_limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    ids = list(
+        ExportJob.objects.filter(
+            Q(status=S.QUEUED, updated_at__lt=now - REQUEUE_QUEUED_AFTER)
+            | Q(status=S.RUNNING, updated_at__lt=now - running_limit)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100]
+    )
+    ExportJob.objects.filter(pk__in=ids).update(updated_at=now)
+    return ids
 
 
 def purge_exports(now: datetime.datetime | None = None) -> int:

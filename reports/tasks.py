@@ -1,5 +1,6 @@
-"""Background work of the reports: whole-history exports, deleting them when they
-expire, and the monthly report to the admins (schedules in migration 0002)."""
+"""Background work of the reports: whole-history exports (and queueing again those
+whose task was lost), deleting them when they expire, and the monthly report to the
+admins (schedules in migrations 0002 and 0003)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ def build_export(self: Task, job_id: int) -> bool:
     except Exception as error:
         jobs.fail_export(job_id, f"{type(error).__name__}: {error}")
         raise
+
+
+@shared_task(**OPTIONS)
+def requeue_lost_exports(self: Task) -> int:
+    """Run by beat every five minutes: queue again the exports whose task was lost
+    (jobs.lost_export_ids). Returns how many."""
+    ids = jobs.lost_export_ids()
+    for job_id in ids:
+        build_export.delay(job_id)
+    return len(ids)
 
 
 @shared_task(**OPTIONS)

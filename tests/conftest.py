@@ -36,6 +36,13 @@ def _celery_test_queue():
         conn.default_channel.queue_delete(TEST_QUEUE)
 
 
+@pytest.fixture(autouse=True)
+def _erasure_ledger_in_tmp(settings, tmp_path):
+    """Erasures append to the ledger file (privacy.ledger): each test its own, never
+    the checkout's var/."""
+    settings.PRIVACY_LEDGER_PATH = tmp_path / "erasure-ledger.jsonl"
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker, in a thread, consuming this process's test queue on Redis."""

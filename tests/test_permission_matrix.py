@@ -72,6 +72,7 @@ from cohorts.services.planning import plan_blocker
 from cohorts.services.planning_match import load_match
 from labportal.accounts.models import Department, Invitation, Organisation, User
 from labportal.core.models import AuditEntry, OutboxEmail, Skill
+from privacy.models import Erasure
 from prototypes.models import (
     Adoption,
     AffectedUsers,
@@ -779,6 +780,33 @@ MATRIX: list[Row] = [
     #                                      anon   admin  lead   staff  collg  train  super  outsd
     *rows("get", "privacy:home",
         ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
+    # access requests (art. 15): GET searches by email ("found": the trainee's address,
+    # "nobody": an unknown one); POST answers with the ZIP and one audit row (SENT)
+    *rows("get", "privacy:access_request",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403),
+        ("found",                          LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403),
+        ("nobody",                         LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "privacy:access_request",
+        ("",                               LOGIN, SENT,  E403,  E403,  E403,  E403,  E403,  E403),
+        ("no_reason",                      LOGIN, FORM,  E403,  E403,  E403,  E403,  E403,  E403),
+        ("nobody",                         LOGIN, FORM,  E403,  E403,  E403,  E403,  E403,  E403)),
+    # retention: "Run now" queues the task and audits it; erasure on request: "preview"
+    # shows what will happen and writes nothing (a page: FORM), "confirm" erases the
+    # newcomer; no reason or the admin themself answer with the form again
+    *rows("get", "privacy:retention",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "privacy:retention_run",
+        ("",                               LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "privacy:erase",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403)),
+    *rows("post", "privacy:erase",
+        ("preview",                        LOGIN, FORM,    E403,  E403,  E403,  E403,  E403,  E403),
+        ("confirm",                        LOGIN, DONE,  E403,  E403,  E403,  E403,  E403,  E403),
+        ("no_reason",                      LOGIN, FORM,  E403,  E403,  E403,  E403,  E403,  E403),
+        ("self",                           LOGIN, FORM,  E403,  E403,  E403,  E403,  E403,  E403)),
+    *rows("get", "privacy:erase_done",
+        ("",                               LOGIN, OK,    E403,  E403,  E403,  E403,  E403,  E403),
+        ("missing",                        LOGIN, E404,  E403,  E403,  E403,  E403,  E403,  E403)),
 ]
 # fmt: on
 
@@ -823,6 +851,8 @@ READ_ONLY = {
     "reports:exports",
     "reports:export_job",
     "privacy:home",
+    "privacy:retention",
+    "privacy:erase_done",
     # downloads: each writes who fetched it to the audit log, and changes nothing else
     "trainees:skill_evidence",
     "trainees:summary",
@@ -1662,6 +1692,31 @@ def export_jobs(world: World, state: str) -> int:
     return (jobs.filter(named=True) if state.startswith("named") else jobs).count()
 
 
+def access_request_email(world: World, state: str) -> str:
+    return "ingen@example.se" if state == "nobody" else world.users["trainee"].email
+
+
+def erase_data(world: World, state: str) -> dict:
+    person = world.users["admin" if state == "self" else "newcomer"]
+    data = {"email": person.email, "reason": " " if state == "no_reason" else "Begäran 2026/1"}
+    return data if state == "preview" else {**data, "confirm": "1"}
+
+
+def erasures(world: World, state: str) -> tuple[int, int]:
+    removed = User.objects.filter(removed_at__isnull=False).count()
+    return removed, Erasure.objects.count()
+
+
+def erasure_pk(world: World, state: str) -> list:
+    erasure = Erasure.objects.create(
+        person=world.users["newcomer"],
+        reason="Begäran 2026/2",
+        requested_by=world.users["admin"],
+        done_at=timezone.now(),
+    )
+    return [erasure.pk + 10_000 if state == "missing" else erasure.pk]
+
+
 CALLS: dict[str, Call] = {
     "core:set_language": Call(
         data=lambda w, s: {"language": "en"},
@@ -1997,6 +2052,21 @@ CALLS: dict[str, Call] = {
     "reports:dashboard": Call(query=bad_period),
     "reports:exports": Call(query=bad_period),
     "reports:export": Call(args=lambda w, s: s.split(".")),
+    "privacy:access_request": Call(
+        query=lambda w, s: {"email": access_request_email(w, s)} if s else {},
+        data=lambda w, s: {
+            "email": access_request_email(w, s),
+            "reason": "" if s == "no_reason" else "Begäran inkom 2026-11-20, dnr 2026/123",
+        },
+        probe=lambda w, s: AuditEntry.objects.filter(action="privacy.access_request").count(),
+    ),
+    "privacy:retention_run": Call(
+        probe=lambda w, s: AuditEntry.objects.filter(
+            action="privacy.retention_run_requested"
+        ).count()
+    ),
+    "privacy:erase": Call(data=erase_data, probe=erasures),
+    "privacy:erase_done": Call(args=erasure_pk),
     "reports:export_named": Call(
         data=lambda w, s: {
             "file_format": "csv",

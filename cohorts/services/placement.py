@@ -389,8 +389,8 @@ def share_summary(
         template="summary_share",
         context={
             "contact_name": locked.name,
-            "trainee_name": trainee.full_name or trainee.email,
-            "sender": actor.full_name or actor.email,
+            "trainee_name": trainee.display_name,
+            "sender": actor.display_name,
             "organisation": enrolment.cohort.organisation.name,
             "role_title": role.title if role else "",
             "expires": date_format(timezone.localtime(share.expires_at), "j F Y"),

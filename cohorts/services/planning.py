@@ -95,7 +95,7 @@ def lock_team(cohort: Cohort, enrolments: Sequence[Enrolment]) -> list[Enrolment
         .order_by("pk")
     )
     for enrolment in locked:
-        name = enrolment.trainee.full_name or enrolment.trainee.email
+        name = enrolment.trainee.display_name
         if enrolment.cohort_id != cohort.pk:
             raise ValidationError(
                 {
@@ -146,7 +146,7 @@ def judge_plan(
         raise ValidationError(
             {
                 "team": _("%(name)s is not enrolled during this period.")
-                % {"name": outside[0].trainee.full_name or outside[0].trainee.email}
+                % {"name": outside[0].trainee.display_name}
             },
             code="team",
         )
@@ -179,7 +179,7 @@ def warning_note(warnings: Sequence[matching.Warning]) -> str:
 
 
 def team_names(team: Sequence[Enrolment]) -> list[str]:
-    return sorted(e.trainee.full_name or e.trainee.email for e in team)
+    return sorted(e.trainee.display_name for e in team)
 
 
 def plan_blocker(idea: Idea) -> str | None:

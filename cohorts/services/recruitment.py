@@ -196,6 +196,20 @@ def stale_applicant_error() -> ValidationError:
     )
 
 
+def _lock_applications_of_the_address(applicant: Applicant) -> None:
+    """Lock every application from the applicant's address, in one order. Two of them
+    (to two cohorts) accepted at once would each invite the address, and both links
+    would work; this way the second acceptance waits and then supersedes the first
+    one's invitation, as `invite_user` does one after the other."""
+    email = Applicant.objects.filter(pk=applicant.pk).values_list("email", flat=True).first()
+    list(
+        Applicant.objects.select_for_update(of=("self",))
+        .filter(email=email)
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
 @transaction.atomic
 def move_applicant(
     *, actor: User, applicant: Applicant, target: str, note: str = "", expected_version: int
@@ -209,6 +223,8 @@ def move_applicant(
     language, and links the invitation; an address that already has an account (or
     a waiting invitation only an admin may change) refuses the whole move. Accepting
     and declining set `decided_at`, from which the retention period counts."""
+    if target == ApplicantStatus.ACCEPTED:
+        _lock_applications_of_the_address(applicant)
     locked = (
         Applicant.objects.select_for_update(of=("self",))
         .select_related("cohort__organisation")

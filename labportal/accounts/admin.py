@@ -1,8 +1,13 @@
+from typing import Any, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from labportal.accounts.models import Department, Invitation, Organisation, User
+from labportal.accounts.services import record_role_change
+from labportal.core.services import record_audit
 
 
 class DepartmentInline(admin.TabularInline):
@@ -50,6 +55,25 @@ class UserAdmin(BaseUserAdmin):
         )
     ]
     filter_horizontal = ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # People are never deleted here: their audit entries (append-only, PROTECT) and
+        # their work keep pointing at them. A person's data is erased through the
+        # personal-data pages, which anonymise the account instead. Without this
+        # permission the "delete selected" bulk action goes too.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # The admin writes the model directly, bypassing the services: audit it here.
+        # (changeform_view runs in a transaction, so entry and change commit together.)
+        previous = form.initial.get("role") if change else None
+        super().save_model(request, obj, form, change)
+        actor = cast(User, request.user)  # the admin site is for signed-in staff only
+        if change:
+            record_audit(actor, "user.updated", obj, fields=sorted(form.changed_data), via="admin")
+        else:
+            record_audit(actor, "user.created", obj, role=obj.role, via="admin")
+        record_role_change(actor, obj, previous, obj.role, via="admin")
 
 
 @admin.register(Invitation)

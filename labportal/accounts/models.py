@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from labportal.core.models import TimeStampedModel
@@ -187,6 +188,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Set automatically for administrators."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set when the person's data was anonymised (retention or erasure on request): the
+    # row stays, so that ideas, comments and the audit log keep pointing at someone.
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -207,10 +211,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:user_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name pages show: "removed person" once the data was anonymised."""
+        if self.removed_at is not None:
+            return gettext("removed person")
+        return self.full_name or self.email
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     def clean(self) -> None:
         super().clean()

@@ -8,7 +8,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +57,11 @@ def invite_user(
     email = email.strip().lower()
     if not access.can_invite(actor, role):
         raise PermissionDenied
+    # Two invitations to one new address at the same moment (the invite page and an
+    # applicant's acceptance) would each find no earlier one to revoke and leave two
+    # working links; one at a time per address, until this transaction ends.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"invitation:{email}"])
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("There is already an account with this email address.")})
     if role == Role.DEPARTMENT_STAFF and department is None:
@@ -142,6 +147,10 @@ def accept_invitation(*, token: str, password: str, full_name: str) -> User:
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user", "updated_at"])
     record_audit(user, "invitation.accepted", invitation)
+    # The role was chosen by whoever invited: they are the actor of the grant.
+    record_role_change(
+        invitation.invited_by, user, None, user.role, via="invitation", invitation=invitation.pk
+    )
     invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user
 
@@ -212,6 +221,7 @@ def update_user(
         raise PermissionDenied
     if actor.pk == stored.pk and (role != stored.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    previous_role = stored.role
     stored.full_name = full_name.strip()
     stored.role = role
     stored.department = department if role == Role.DEPARTMENT_STAFF else None
@@ -219,4 +229,17 @@ def update_user(
     stored.full_clean()
     stored.save()
     record_audit(actor, "user.updated", stored, role=role, is_active=is_active)
+    record_role_change(actor, stored, previous_role, role)
     return stored
+
+
+def record_role_change(
+    actor: User | None, user: User, previous: str | None, role: str, **details: object
+) -> None:
+    """Write a "user.role_changed" entry when `role` differs from `previous` (None for a
+    new account), so who held which rights when can be read from the log alone.
+
+    Call inside the transaction that saves the role."""
+    if previous == role:
+        return
+    record_audit(actor, "user.role_changed", user, **{"from": previous, "to": role}, **details)

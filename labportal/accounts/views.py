@@ -53,7 +53,11 @@ def user_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
-        {"person": person, "can_manage": access.can_manage_user(request.user, person)},
+        {
+            "person": person,
+            "can_manage": access.can_manage_user(request.user, person),
+            "can_see_audit": access.can_view_audit_log(request.user),
+        },
     )
 
 

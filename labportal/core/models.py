@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -137,6 +137,12 @@ class OutboxEmail(models.Model):
 
 
 # Audit log -----------------------------------------------------------------
+# The audit list offers the actions and object types in the log: at most this many.
+MAX_DISTINCT_VALUES = 500
+# Columns that lead an index of the audit log (see AuditEntry.Meta.indexes).
+DISTINCT_COLUMNS = frozenset({"action", "object_type"})
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> AuditEntryQuerySet:
         # The audit log names people and what they did: administrators only.
@@ -144,19 +150,64 @@ class AuditEntryQuerySet(models.QuerySet):
             return self.all()
         return self.none()
 
+    def action_names(self) -> list[str]:
+        """Every distinct action name in the log (see `distinct_values`)."""
+        return self.distinct_values("action")
+
+    def object_types(self) -> list[str]:
+        """Every distinct object type in the log (see `distinct_values`)."""
+        return self.distinct_values("object_type")
+
+    def distinct_values(self, column: str) -> list[str]:
+        """The distinct values of an indexed column over the whole log (not only this
+        queryset's rows), sorted; none when this queryset is empty by rule
+        (``visible_to`` a non-admin).
+
+        Read as a loose index scan: one probe of the index the column leads per value,
+        so the cost grows with the number of values, not with the size of the log (a
+        plain SELECT DISTINCT reads the whole index)."""
+        if column not in DISTINCT_COLUMNS:
+            raise ValueError(f"{column} does not lead an index of the audit log")
+        if self.query.is_empty():
+            return []
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        col = connection.ops.quote_name(column)
+        sql = f"""
+            WITH RECURSIVE found(value, depth) AS (
+                (SELECT {col}, 1 FROM {table} ORDER BY {col} LIMIT 1)
+                UNION ALL
+                SELECT (SELECT e.{col} FROM {table} e
+                        WHERE e.{col} > found.value ORDER BY e.{col} LIMIT 1),
+                       found.depth + 1
+                FROM found WHERE found.value IS NOT NULL AND found.depth < %s
+            )
+            SELECT value FROM found WHERE value IS NOT NULL
+        """  # noqa: S608 (table and column are ours, quoted; no user input)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [MAX_DISTINCT_VALUES])
+            return [row[0] for row in cursor.fetchall()]
+
 
 class AuditEntry(models.Model):
-    """Who did what to which object, and when; written by services, never edited."""
+    """Who did what to which object, and when; written by services, never edited.
+
+    Append-only in the database: a trigger refuses UPDATE and DELETE (migration 0007).
+    So a user who acted is never deleted (PROTECT): people are anonymised instead, and
+    their entries then show them as the anonymised user displays."""
+
+    # The object of entries about a person (sign-ins, role changes, viewed profiles).
+    PERSON_OBJECT_TYPE = "accounts.user"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # led by audit_actor_time_idx
     )
-    action = models.CharField(_("action"), max_length=100, db_index=True)
+    action = models.CharField(_("action"), max_length=100)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     details = models.JSONField(_("details"), default=dict, blank=True)
@@ -166,12 +217,37 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # The audit list filters by actor, action or object and always sorts newest first.
+        indexes = [
+            models.Index(
+                fields=["object_type", "object_id", "-created_at"], name="audit_object_time_idx"
+            ),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
+            models.Index(fields=["action", "-created_at"], name="audit_action_time_idx"),
+            # The action filter matches the start of the name (LIKE 'user.%').
+            models.Index(
+                fields=["action"], opclasses=["varchar_pattern_ops"], name="audit_action_prefix_idx"
+            ),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def person_id(self) -> int | None:
+        """The user this entry is about, when its object is a person."""
+        if self.object_type == self.PERSON_OBJECT_TYPE and self.object_id.isdigit():
+            return int(self.object_id)
+        return None
+
+    @property
+    def details_text(self) -> str:
+        """The details as "key: value" pairs, for the audit list."""
+        if not isinstance(self.details, dict):
+            return str(self.details)
+        return "; ".join(f"{key}: {value}" for key, value in self.details.items())
 
 
 # Worker heartbeat ------------------------------------------------------------

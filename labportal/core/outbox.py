@@ -3,13 +3,16 @@ worker, at most once per claim, without ever keeping a usable sign-in link.
 
 A row moves pending → sending → sent, or → failed when the mail server refuses it
 for good or after OUTBOX_MAX_ATTEMPTS tries. A temporary refusal sends it back to
-pending with a later `next_attempt_at` (exponential backoff). A row whose worker
-died while sending is taken up again once its lease (OUTBOX_SENDING_LEASE_SECONDS)
-has expired.
+pending with a later `next_attempt_at` (exponential backoff).
 
-One window is left: the mail server accepted the message but the connection
-broke before the row was marked sent. The row then looks unsent and is sent
-again after its lease, so the recipient may get a second copy; never none.
+At most once: a row whose worker died while sending (its lease,
+OUTBOX_SENDING_LEASE_SECONDS, expired with the row still "sending") is NOT sent
+again. The worker may have died after the mail server accepted the message and
+before the row was marked sent, and nothing here can tell the two cases apart;
+the row is marked failed with INTERRUPTED as its error, so an administrator
+checks with the recipient and uses "Send again" in the admin if it never came.
+One resend too few is a visible, fixable failure; a second copy of a sign-in
+link or a decision is not.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ ATTEMPTS_CAP = 32767
 RETRY_DELAY_CAP = timedelta(minutes=30)
 # Shorter secrets (e.g. a six-digit code) could occur in a body by chance.
 CHECKED_SECRET_LENGTH = 8
+# The error of a row whose worker died while sending it (see the module).
+INTERRUPTED = "interrupted while sending: check whether it arrived before sending again"
 
 
 def secret_placeholder(name: str) -> str:
@@ -204,7 +209,8 @@ def deliver_outbox_email(pk: int) -> Delivery:
         ours = OutboxEmail.objects.filter(pk=pk, status=OutboxStatus.SENDING, claimed_at=now)
         return _record_failure(email, ours, exc)
     # Unconditional on the claim: the message has left, so the row must say so even if
-    # our lease expired meanwhile; that stops a further copy rather than causing one.
+    # our lease expired meanwhile (and the flush marked it interrupted): this corrects
+    # that mark and stops an administrator's needless "Send again".
     marked = (
         OutboxEmail.objects.filter(pk=pk)
         .exclude(status=OutboxStatus.SENT)
@@ -217,7 +223,8 @@ def deliver_outbox_email(pk: int) -> Delivery:
         )
     )
     if not marked:
-        logger.warning("Outbox email %s was sent a second time after its lease expired", pk)
+        # Only after an administrator's "Send again" of an email marked interrupted.
+        logger.warning("Outbox email %s was sent again although it had been sent", pk)
     return Delivery("sent")
 
 
@@ -281,22 +288,25 @@ def _record_failure(email: OutboxEmail, ours: QuerySet, exc: Exception) -> Deliv
 
 # Periodic upkeep -----------------------------------------------------------------
 def release_expired_leases() -> int:
-    """Give back rows left in "sending" by a worker that died (lease expired): to
-    pending, or to failed when they have used all their attempts. Returns how many."""
+    """Mark failed, with the error INTERRUPTED, every row left in "sending" by a
+    worker that died (lease expired). They are not sent again by themselves: the
+    message may already have arrived (see the module). Idempotent; returns how many.
+
+    A live send is never taken for dead: the lease is longer than the task time
+    limit. Should a slow worker still finish, it marks the row sent after all."""
     cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
-    expired = OutboxEmail.objects.filter(status=OutboxStatus.SENDING).filter(
-        Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True)
+    interrupted = (
+        OutboxEmail.objects.filter(status=OutboxStatus.SENDING)
+        .filter(Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True))
+        .update(status=OutboxStatus.FAILED, claimed_at=None, last_error=INTERRUPTED)
     )
-    error = "The worker stopped while sending (its lease expired)."
-    failed = expired.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
-        status=OutboxStatus.FAILED, claimed_at=None, last_error=error
-    )
-    released = expired.update(
-        status=OutboxStatus.PENDING, claimed_at=None, next_attempt_at=None, last_error=error
-    )
-    if failed or released:
-        logger.warning("Outbox: %s expired sending leases released, %s failed", released, failed)
-    return failed + released
+    if interrupted:
+        logger.warning(
+            "Outbox: %s emails were interrupted while sending (worker died); marked failed "
+            "for an administrator to check and send again",
+            interrupted,
+        )
+    return interrupted
 
 
 def pending_outbox_ids(limit: int = 500) -> list[int]:

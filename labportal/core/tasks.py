@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from labportal.core import outbox, services
 
+# The database was unreachable (restarted, failed over): try again, waiting longer each
+# time (random waits up to 1, 2, 4 ... at most 300 s; under 15 minutes in all, then
+# beat's flush takes over). Safe: before the claim nothing happened, and a row claimed
+# but not marked sent is never sent twice (see outbox).
+DATABASE_RETRY: dict[str, object] = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_kwargs": {"max_retries": 10},
+}
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
+
+@shared_task(bind=True, acks_late=True, max_retries=None, **DATABASE_RETRY)
 def send_outbox_email(self, outbox_id: int) -> str:  # noqa: ANN001
     """Send one outbox email. Safe to run twice: the claim inside sends at most once.
 
     The row counts the attempts and decides the backoff; Celery only carries the
-    retry (the periodic flush picks up any retry that gets lost)."""
+    retry (the periodic flush picks up any retry that gets lost). A lost database
+    is retried by Celery with its own backoff (DATABASE_RETRY)."""
     delivery = outbox.deliver_outbox_email(outbox_id)
     if delivery.retry_in is not None:
         raise self.retry(countdown=delivery.retry_in)
@@ -21,9 +34,10 @@ def send_outbox_email(self, outbox_id: int) -> str:  # noqa: ANN001
 
 @shared_task(acks_late=True)
 def flush_outbox() -> int:
-    """Run by beat: give back rows whose sending worker died (expired lease), then
-    queue a send for every email that is due (a safety net for sends never queued,
-    e.g. the broker was down when the event committed, or a lost retry)."""
+    """Run by beat: mark failed the rows whose sending worker died (expired lease; they
+    are not resent, see outbox), then queue a send for every email that is due (a
+    safety net for sends never queued or lost: the broker was down when the event
+    committed, Redis restarted without its queue, a lost retry)."""
     outbox.release_expired_leases()
     ids = outbox.pending_outbox_ids()
     for pk in ids:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,8 +19,8 @@ from labportal.accounts import services as account_services
 from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Invitation, Organisation, Role, User
-from labportal.core import health, services, startpage
-from labportal.core.filters import AuditEntryFilter, SkillFilter
+from labportal.core import db_errors, health, services, startpage
+from labportal.core.filters import ACTION_NAMES_LIST_ID, AuditEntryFilter, SkillFilter
 from labportal.core.forms import SkillForm
 from labportal.core.models import AuditEntry, Skill
 from labportal.core.pagination import paginate
@@ -95,6 +98,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database we cannot reach is a brief outage, answered with the 503
+    page (db_errors); any other error gets Django's plain 500 page. Django calls this
+    while handling the exception, so sys.exc_info() holds it."""
+    exc = sys.exc_info()[1]
+    if db_errors.is_database_unavailable(exc):
+        return db_errors.service_unavailable(request, exc)
+    return defaults.server_error(request)
+
+
 # Skills vocabulary ---------------------------------------------------------
 @login_required
 def skill_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -127,11 +140,19 @@ def skill_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
 
 @role_required(Role.ADMIN)
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    queryset = AuditEntry.objects.visible_to(request.user).select_related("actor")
+    """The audit log for administrators, newest first (the id breaks ties in time, so
+    pages never skip or repeat an entry); a fixed number of queries per page."""
+    entries = AuditEntry.objects.visible_to(request.user)
+    queryset = entries.select_related("actor").order_by("-created_at", "-pk")
     filterset = AuditEntryFilter(request.GET, queryset=queryset, request=request)
     page = paginate(request, filterset.qs, per_page=50)
     return render(
         request,
         "core/audit_list.html",
-        {"filter": filterset, "page": page},
+        {
+            "filter": filterset,
+            "page": page,
+            "action_names": entries.action_names(),
+            "action_names_id": ACTION_NAMES_LIST_ID,
+        },
     )

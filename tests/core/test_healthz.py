@@ -1,4 +1,5 @@
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -66,6 +67,18 @@ def test_healthz_reports_an_unreachable_redis(client, db, settings):
     assert response.status_code == 503
     assert response.json()["checks"]["redis"] == "failed"
     assert response.json()["details"]["redis"] == "ConnectionError"
+
+
+def test_healthz_tells_of_a_recent_redis_restart(client, db, monkeypatch):
+    WorkerHeartbeatFactory()
+    # started "recently" by any measure: the detail tells how long ago, from Redis itself
+    monkeypatch.setattr(health, "REDIS_RECENT_RESTART_SECONDS", 10**9)
+    recent = client.get(reverse("healthz")).json()
+    assert recent["checks"]["redis"] == "ok"
+    assert re.fullmatch(r"restarted \d+ s ago", recent["details"]["redis"])
+    # long since: plain "ok"
+    monkeypatch.setattr(health, "REDIS_RECENT_RESTART_SECONDS", 0)
+    assert client.get(reverse("healthz")).json()["details"]["redis"] == "ok"
 
 
 def test_healthz_is_healthy_with_a_fresh_heartbeat(client, db):

@@ -22,6 +22,7 @@ APPLICANTS = ("Applicants", reverse("cohorts:applicant_list"))
 EMPLOYERS = ("Employers", reverse("cohorts:employer_list"))
 ENDING_SOON = ("Ending soon", reverse("cohorts:placement"))
 REPORTS = ("Reports", reverse("reports:dashboard"))
+PERSONAL_DATA = ("Personal data", reverse("privacy:home"))
 LAB_MENU = [
     START,
     IDEAS,
@@ -43,7 +44,7 @@ PROGRESS_LOGS = ("Progress logs", reverse("trainees:log_list"))
     [
         (
             "admin",
-            [*LAB_MENU, ORGANISATIONS, SKILLS, REPORTS, AUDIT],
+            [*LAB_MENU, ORGANISATIONS, SKILLS, REPORTS, PERSONAL_DATA, AUDIT],
         ),
         (
             "lab_lead",

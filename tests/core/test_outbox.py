@@ -1,12 +1,13 @@
 """The outbox service: queueing, secrets kept apart, delivery outcomes, leases, purge."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from labportal.core import outbox
@@ -197,25 +198,61 @@ def test_attempt_counter_stops_at_its_cap(db, settings):
     assert email.attempts == outbox.ATTEMPTS_CAP
 
 
-def test_expired_lease_is_given_back_and_a_live_one_is_not(db, settings):
+def test_expired_lease_is_marked_interrupted_never_resent_and_a_live_one_is_left(
+    db, settings, admin
+):
     settings.OUTBOX_SENDING_LEASE_SECONDS = 600
-    settings.OUTBOX_MAX_ATTEMPTS = 5
     long_ago = timezone.now() - timedelta(seconds=601)
     dead = OutboxEmailFactory(status=OutboxStatus.SENDING, claimed_at=long_ago, attempts=1)
-    exhausted = OutboxEmailFactory(status=OutboxStatus.SENDING, claimed_at=long_ago, attempts=5)
+    unstamped = OutboxEmailFactory(status=OutboxStatus.SENDING, claimed_at=None, attempts=1)
     live = OutboxEmailFactory(status=OutboxStatus.SENDING, claimed_at=timezone.now(), attempts=1)
 
     assert outbox.release_expired_leases() == 2
 
-    states = dict(OutboxEmail.objects.values_list("pk", "status"))
-    assert states == {
-        dead.pk: OutboxStatus.PENDING,
-        exhausted.pk: OutboxStatus.FAILED,
+    # the dead worker may have sent them: failed for an admin to check, not sent again
+    rows = {row.pk: row for row in OutboxEmail.objects.all()}
+    assert {pk: row.status for pk, row in rows.items()} == {
+        dead.pk: OutboxStatus.FAILED,
+        unstamped.pk: OutboxStatus.FAILED,
         live.pk: OutboxStatus.SENDING,
     }
-    assert outbox.pending_outbox_ids() == [dead.pk]
+    assert rows[dead.pk].last_error == outbox.INTERRUPTED
+    assert outbox.pending_outbox_ids() == []
+    assert outbox.deliver_outbox_email(dead.pk).outcome == "skipped"
+    assert outbox.release_expired_leases() == 0
+    # ... until an administrator sends it again
+    outbox.send_again(actor=admin, emails=OutboxEmail.objects.filter(pk=dead.pk))
     assert outbox.deliver_outbox_email(dead.pk).outcome == "sent"
-    assert OutboxEmail.objects.get(pk=dead.pk).attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_send_that_outlived_its_lease_still_marks_the_email_sent(settings):
+    # given: a mail server slow to answer, and a lease shorter than that
+    handler = RecordingHandler(rcpt_delays=[1.5])
+    email = OutboxEmailFactory()
+    with smtp_server(handler) as (port, _):
+        use_smtp(settings, port)
+        settings.OUTBOX_SENDING_LEASE_SECONDS = 0
+        outcome = []
+
+        def deliver():
+            try:
+                outcome.append(outbox.deliver_outbox_email(email.pk).outcome)
+            finally:
+                connection.close()
+
+        sender = threading.Thread(target=deliver)
+        sender.start()
+        assert handler.rcpt_seen.wait(10)
+        # when: the flush finds the lease expired while the send is still going on
+        assert outbox.release_expired_leases() == 1
+        assert OutboxEmail.objects.get(pk=email.pk).status == OutboxStatus.FAILED
+        sender.join(10)
+
+    # then: the send ended well and corrected the mark: no "Send again" needed
+    assert outcome == ["sent"]
+    email.refresh_from_db()
+    assert (email.status, email.last_error, len(handler.received)) == (OutboxStatus.SENT, "", 1)
 
 
 def test_purge_blanks_old_sent_and_failed_emails_only(db, settings):

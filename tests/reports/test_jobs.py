@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from labportal.core.models import AuditEntry, OutboxEmail
 from reports import jobs, monthly
+from reports import tasks as report_tasks
 from reports.figures import Filters
 from reports.models import ExportJob, ExportStatus
 from tests.accounts.factories import UserFactory, give_totp
@@ -151,3 +152,48 @@ def test_the_monthly_report_goes_to_each_admin_once_a_month(admin):
     [email] = OutboxEmail.objects.filter(key__startswith="monthly-report:")
     assert email.to == admin.email
     assert "reports/" in email.body_text
+
+
+@pytest.mark.django_db
+def test_only_exports_whose_task_was_lost_are_queued_again(lab_lead, settings):
+    # given: jobs queued and claimed at various times (the hard time limit: 300 s)
+    settings.CELERY_TASK_TIME_LIMIT = 300
+    now = timezone.now()
+
+    def job(status, minutes_ago):
+        made = jobs.request_export(actor=lab_lead, filters=Filters(), file_format="csv")
+        ExportJob.objects.filter(pk=made.pk).update(
+            status=status, updated_at=now - datetime.timedelta(minutes=minutes_ago)
+        )
+        return made.pk
+
+    waiting_long = job(ExportStatus.QUEUED, 11)
+    waiting_briefly = job(ExportStatus.QUEUED, 2)
+    running_dead = job(ExportStatus.RUNNING, 7)  # past the time limit and a minute
+    running_live = job(ExportStatus.RUNNING, 4)
+    job(ExportStatus.READY, 60)
+    job(ExportStatus.FAILED, 60)
+
+    # when / then: the lost ones, once; the next sweep waits as long again
+    assert jobs.lost_export_ids(now) == [waiting_long, running_dead]
+    assert jobs.lost_export_ids(now) == []
+    assert jobs.lost_export_ids(now + datetime.timedelta(minutes=11)) == [
+        waiting_long,
+        waiting_briefly,
+        running_dead,
+        running_live,
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_has_a_lost_export_built_by_the_worker(celery_worker, lab_lead):
+    # given: an export whose task never reached a worker (say, Redis restarted empty)
+    job = ExportJob.objects.create(requested_by=lab_lead, file_format="csv")
+    ExportJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    # when: beat runs the sweep
+    report_tasks.requeue_lost_exports.delay()
+    # then
+    assert wait_for(lambda: ExportJob.objects.get(pk=job.pk).status == ExportStatus.READY)
+    assert OutboxEmail.objects.filter(key=f"export-ready:{job.pk}").count() == 1

@@ -172,10 +172,23 @@ def add_skill(
 
 
 def lock_record(record: SkillRecord) -> SkillRecord:
-    """The record's current row, locked until the transaction ends."""
-    return (
-        SkillRecord.objects.select_for_update().select_related("trainee", "skill").get(pk=record.pk)
+    """The record's current row, locked until the transaction ends.
+
+    A record removed meanwhile (the trainee removed the skill while the lead was
+    validating it, or in another tab) is refused with a message (code "removed")
+    rather than judged: there is nothing left to change."""
+    locked = (
+        SkillRecord.objects.select_for_update()
+        .select_related("trainee", "skill")
+        .filter(pk=record.pk)
+        .first()
     )
+    if locked is None:
+        raise ValidationError(
+            _("This skill is no longer in the profile: it was removed meanwhile."),
+            code="removed",
+        )
+    return locked
 
 
 @transaction.atomic

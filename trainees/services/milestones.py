@@ -96,6 +96,13 @@ def _require_trainee(trainee: User) -> None:
         raise ValidationError(gettext("Milestones are for trainees."), code="not_a_trainee")
 
 
+def _lock_trainee(trainee: User) -> None:
+    """Lock the trainee's user row until the transaction ends: two leads giving the
+    same trainee milestones at once queue up, and the second sees what the first
+    gave (no key update, so rows that merely point at the user are not held up)."""
+    list(User.objects.select_for_update(no_key=True).filter(pk=trainee.pk).values_list("pk"))
+
+
 @transaction.atomic
 def add_milestone(
     *,
@@ -114,6 +121,7 @@ def add_milestone(
         raise ValidationError(
             {"type": gettext("This kind of milestone is no longer in use.")}, code="inactive"
         )
+    _lock_trainee(trainee)
     if Milestone.objects.filter(trainee=trainee, type=milestone_type).exists():
         raise _duplicate(trainee, milestone_type)
     try:
@@ -215,11 +223,13 @@ def give_standard_milestones(
     steps between `start_date` and `end_date` (default: the end of the enrolment that
     runs on `start_date`, else half a year on), in the types' order.
 
-    Idempotent: types the trainee already has are left as they are. Returns the
-    milestones created by this call."""
+    Idempotent: types the trainee already has are left as they are, also when two
+    leads give them at once (the trainee's row is locked first, so the second gives
+    nothing). Returns the milestones created by this call."""
     if not access.can_manage_milestones(actor):
         raise PermissionDenied
     _require_trainee(trainee)
+    _lock_trainee(trainee)
     if end_date is None:
         period = enrolment_period(trainee, start_date)
         end_date = period[1] if period else start_date + DEFAULT_SPAN

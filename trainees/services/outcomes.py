@@ -103,8 +103,11 @@ def record_outcome(
     if not access.can_record_outcome(actor):
         raise PermissionDenied
     values = clean_outcome(data)
+    # Only the outcome's row: the default ordering joins the enrolment, its cohort and
+    # the trainee, whose rows a plain FOR UPDATE would lock too (holding up enrolments
+    # and cohort edits, and deadlocking with a cohort edit that locks them the other way).
     outcome = (
-        Outcome.objects.select_for_update()
+        Outcome.objects.select_for_update(of=("self",))
         .filter(enrolment=enrolment, months_after=months_after)
         .first()
     )
@@ -200,8 +203,19 @@ def decide_follow_ups(
 
 @transaction.atomic
 def _decide(*, actor: User | None, trainee: User, given: bool, channel: str) -> FollowUpConsent:
+    # The trainee's row first: before the first decision there is no consent row to
+    # lock, and two first decisions at once (the trainee on their page, the lab told
+    # by phone) must queue up rather than both insert one. A no-key lock: rows that
+    # merely point at the trainee (the outcome of a follow-up answered meanwhile) are
+    # not held up by it.
+    list(User.objects.select_for_update(no_key=True).filter(pk=trainee.pk).values_list("pk"))
     now = timezone.now()
-    consent = FollowUpConsent.objects.select_for_update().filter(trainee=trainee).first()
+    # Only the consent's row: its ordering joins the trainee, and a FOR UPDATE on the
+    # trainee's row would deadlock with a follow-up answered at the same moment (the
+    # answer holds the follow-up, and its outcome needs a key-share lock on the trainee).
+    consent = (
+        FollowUpConsent.objects.select_for_update(of=("self",)).filter(trainee=trainee).first()
+    )
     if consent is not None and consent.given == given:
         return consent  # the same decision again (a second click on a link): nothing new
     if consent is None:

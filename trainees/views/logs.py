@@ -254,7 +254,7 @@ def log_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Your comment is saved. %(name)s gets an email about it.")
-                % {"name": log.trainee.full_name or log.trainee.email},
+                % {"name": log.trainee.display_name},
             )
             return redirect(f"{log.get_absolute_url()}#comments")
     return render(

@@ -23,6 +23,7 @@ from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Role, User
 from labportal.core.forms import apply_validation_error
 from labportal.core.pagination import paginate
+from labportal.core.services import record_audit
 from trainees import access
 from trainees.filters_competence import TraineeFilter
 from trainees.forms_competence import ProfileForm, ReferenceContactForm
@@ -90,7 +91,12 @@ def profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A trainee's background and competence: for the lab and the trainee only."""
     user = request.user
     trainee = access.get_trainee_for_user(user, pk)
-    # Shown empty until the trainee writes: reading a page creates nothing.
+    if user.pk != trainee.pk:
+        # Who looked at a trainee's full profile is itself personal data the trainee may
+        # ask for (GDPR art. 15): every view by someone else is logged. Its object is the
+        # trainee, so the audit list's "about person" filter finds it.
+        record_audit(user, "trainee.profile_viewed", trainee)
+    # Shown empty until the trainee writes: reading a page creates nothing (but the log).
     trainee_profile = TraineeProfile.objects.filter(user=trainee).select_related(
         "reference_contact"
     ).first() or TraineeProfile(user=trainee)

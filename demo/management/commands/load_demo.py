@@ -31,6 +31,7 @@ from demo.cohorts import BESOK, PLANS, finish_plans, load_cohorts, plan_step, wo
 from demo.employers import load_employers
 from demo.outcomes import load_outcomes
 from demo.personas import PERSONAS
+from demo.privacy import load_privacy
 from demo.trainees import load_journeys
 from labportal.accounts.models import Department, Organisation, OrganisationKind, Role, User
 from labportal.core.models import Skill
@@ -280,6 +281,7 @@ class Command(BaseCommand):
         load_journeys(users=users, lead=lead, supervisor=supervisor, today=today)
         load_applicants(lead=lead, today=today)
         load_employers(lead=lead, partner=partner, today=today)
+        load_privacy(admin=users["admin@demo.labportal.se"], today=today)
 
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
