@@ -3,10 +3,11 @@ file outside the database (settings.PRIVACY_LEDGER_PATH), so that restoring an o
 backup does not bring erased people back: `reapply()` (the management command
 `reapply_erasures`, run after every restore) does every recorded erasure again.
 
-A line holds ids, categories, the action and the time, never personal data: the
-ledger may be kept as long as the backups it protects against. A line is written
-only when the transaction that erased commits, so a rolled-back erasure leaves no
-line that would erase the person later."""
+A line holds ids, categories, the action, the time and the installation's key
+(`privacy.models.Installation`: only lines of this database are applied), never
+personal data: the ledger may be kept as long as the backups it protects against.
+A line is written only when the transaction that erased commits, so a rolled-back
+erasure leaves no line that would erase the person later."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def record(
     """Append a line for this erasure once the current transaction commits (at once
     outside a transaction)."""
     line = {
+        "installation": _installation(),
         "time": (now or timezone.now()).isoformat(),
         "action": action,
         "person": person,
@@ -61,6 +63,7 @@ def record_rows(
     """Append a line for rows found by an address rather than an account (the emails
     sent to an applicant): their ids, since the ledger keeps no address."""
     line = {
+        "installation": _installation(),
         "time": timezone.now().isoformat(),
         "action": action,
         "person": None,
@@ -70,6 +73,12 @@ def record_rows(
         "source": source,
     }
     transaction.on_commit(lambda: _append(line))
+
+
+def _installation() -> str:
+    from privacy.models import Installation
+
+    return Installation.current_key()
 
 
 def _append(line: dict[str, Any]) -> None:
@@ -118,7 +127,12 @@ def reapply(since: datetime.datetime | None = None) -> int:
     from privacy import erasure
 
     applied = 0
+    installation = _installation()
     for line in lines(since):
+        if line.get("installation") != installation:
+            # Written for another database (e.g. the demo before a reset): its ids
+            # would name other people here.
+            continue
         with transaction.atomic():
             erasure.reapply_line(line)
         applied += 1

@@ -6,6 +6,8 @@ counts of a run, the categories of an erasure and why some were kept."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -251,3 +253,27 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.done_at:%Y-%m-%d %H:%M}"
+
+
+class Installation(models.Model):
+    """This installation's identity, one row made by the first migration and carried
+    by every backup: the erasure ledger marks each line with it, so that a ledger is
+    never applied to a different database (a reset demo, a copy for testing) whose
+    ids name other people."""
+
+    key = models.UUIDField(_("installation"), unique=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("installation")
+        verbose_name_plural = _("installations")
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+    @classmethod
+    def current_key(cls) -> str:
+        """The key of this database (made now if the row is missing, e.g. after a
+        test flushed the tables)."""
+        installation, _created = cls.objects.get_or_create(pk=1)
+        return str(installation.key)

@@ -44,4 +44,8 @@ ENTRIES: tuple[ModelEntry, ...] = (
         not_personal=frozenset({"id", "done_at", "categories_done", "categories_kept"}),
         people=("person",),
     ),
+    ModelEntry(
+        "privacy.Installation",
+        not_personal=frozenset({"id", "key", "created_at"}),
+    ),
 )

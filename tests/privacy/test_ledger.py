@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -18,6 +19,7 @@ from cohorts.models import Applicant
 from labportal.accounts.models import User
 from labportal.core.models import AuditEntry, OutboxEmail
 from privacy import ledger
+from privacy.models import Installation
 from privacy.erasure import anonymise_person, erase_on_request
 from tests.cohorts.factories import ApplicantFactory
 from tests.core.factories import OutboxEmailFactory
@@ -93,6 +95,29 @@ def test_reapply_erases_again_a_person_an_older_backup_brought_back(
     snapshot = list(User.objects.filter(pk=person.pk).values())
     assert ledger.reapply() == len(written)
     assert list(User.objects.filter(pk=person.pk).values()) == snapshot
+
+
+def test_lines_of_another_database_are_never_applied(
+    person_with_everything, admin, django_capture_on_commit_callbacks
+):
+    # given: a person erased in this database, and the database then replaced by
+    # another one (a reset demo) in which the same id is somebody else
+    person = person_with_everything.person
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_on_request(person, actor=admin, reason=REASON)
+    assert {line["installation"] for line in ledger_lines()} == {Installation.current_key()}
+    Installation.objects.filter(pk=1).update(key=uuid.uuid4())
+    User.objects.filter(pk=person.pk).update(
+        full_name="Någon Annan", email="annan@example.se", is_active=True, removed_at=None
+    )
+
+    # when
+    applied = ledger.reapply()
+
+    # then: nothing applied, the other person untouched
+    assert applied == 0
+    other = User.objects.get(pk=person.pk)
+    assert (other.full_name, other.removed_at) == ("Någon Annan", None)
 
 
 def test_reapply_deletes_again_an_applicant_and_their_emails(
