@@ -19,8 +19,8 @@ from cohorts.models import Applicant
 from labportal.accounts.models import User
 from labportal.core.models import AuditEntry, OutboxEmail
 from privacy import ledger
-from privacy.models import Installation
 from privacy.erasure import anonymise_person, erase_on_request
+from privacy.models import Installation
 from tests.cohorts.factories import ApplicantFactory
 from tests.core.factories import OutboxEmailFactory
 from tests.privacy.factories import ledger_lines
