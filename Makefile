@@ -66,3 +66,11 @@ restore: $(STAMP)
 lock: setup
 	$(UV_COMPILE) --extra dev --extra demo -o $(LOCK)
 	$(UV_COMPILE) -o $(RUNTIME_LOCK)
+
+# Realistic data at scale for benchmarks (SCALE=tiny|demo|municipal|national), into the
+# empty database of DATABASE_URL; FLUSH=1 empties the generated tables first.
+SCALE ?= municipal
+SEED ?= 1
+.PHONY: scale-data
+scale-data: $(STAMP)
+	$(PY) manage.py generate_scale_data --scale $(SCALE) --seed $(SEED) $(if $(FLUSH),--flush)

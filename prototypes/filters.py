@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, QuerySet
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from labportal.accounts.models import Department
@@ -21,6 +27,19 @@ AGE_CHOICES = [
     ("90", _("Waiting more than three months")),
 ]
 
+# How a search finds its matches (see `IdeaFilter.filter_queryset`): a word is common
+# when at least COMMON_SHARE of the newest PROBE_ROWS filtered ideas match it. At one in
+# ten, reading in date order and the GIN index read about as many rows for a page; far
+# from it, one of them is much cheaper.
+PROBE_ROWS = 200
+COMMON_SHARE = 0.1
+# Relevance ranks at most the newest RANK_WINDOW matches of a common word (found among
+# the newest few hundred ideas); a rare word's matches, up to RARE_MATCHES, are all ranked.
+RANK_WINDOW = 200
+RARE_MATCHES = 1000
+# The search vector in an expression its GIN index cannot serve (see `_common_word`).
+UNINDEXED_VECTOR = Coalesce(F("search_vector"), Cast(Value(""), SearchVectorField()))
+
 SORTS: dict[str, tuple[Any, list[Any]]] = {
     "newest": (_("Newest first"), [F("submitted_at").desc(nulls_first=True), "-pk"]),
     "oldest": (_("Oldest first"), [F("submitted_at").asc(nulls_last=True), "pk"]),
@@ -29,6 +48,51 @@ SORTS: dict[str, tuple[Any, list[Any]]] = {
     "title": (_("Title, A to Ö"), ["title", "pk"]),
     "relevance": (_("Best match (when searching)"), []),
 }
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """A filter field as the template renders it: a select when it has options."""
+
+    name: str
+    id: str
+    label: str
+    help_text: str
+    value: str
+    options: list[FilterOption] | None
+    errors: list[str]
+
+    @property
+    def described_by(self) -> str:
+        ids = [f"{self.id}_helptext"] if self.help_text else []
+        ids += [f"{self.id}_error"] if self.errors else []
+        return " ".join(ids)
+
+
+def _light_choices(field: forms.Field) -> list[tuple[Any, str]] | None:
+    """A department or skill select's choices as the field would give them (the same
+    order and labels as `Department.__str__` and `Skill.name`), read as plain values:
+    making a model instance of every department and its organisation for each page
+    view was a tenth of the inbox's time."""
+    if not isinstance(field, forms.ModelChoiceField):
+        return None
+    queryset = cast(QuerySet, field.queryset)
+    choices: list[tuple[Any, str]] = [("", str(field.empty_label))] if field.empty_label else []
+    if queryset.model is Department:
+        rows = queryset.values_list("pk", "name", "organisation__name")
+        return choices + [(pk, f"{name} ({organisation})") for pk, name, organisation in rows]
+    if queryset.model is Skill:
+        english = (get_language() or "sv").startswith("en")
+        rows = queryset.values_list("pk", "name_en" if english else "name_sv")
+        return choices + [(pk, name) for pk, name in rows]
+    return None
 
 
 def _departments(request: Any) -> QuerySet:
@@ -102,17 +166,20 @@ class IdeaFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Set again by `filter_queryset`: how the list was searched, and what it counts.
+        self.search_query: SearchQuery | None = None
+        self.matching: QuerySet = cast(QuerySet, self.queryset)
+        self.ranked_only_newest = False
+        self.rank_window = RANK_WINDOW
         user = getattr(self.request, "user", None)
         if user is not None and not is_lab(user):
             del self.filters["department"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        query = swedish_prefix_query(value)
-        if query is None:
-            return queryset
-        return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
+        # Only remembered: `filter_queryset` searches after the other filters, so that
+        # it can choose how to find the matches among what they leave.
+        self.search_query = swedish_prefix_query(value)
+        return queryset
 
     def older_than(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(submitted_at__lt=timezone.now() - timedelta(days=int(value)))
@@ -121,11 +188,119 @@ class IdeaFilter(django_filters.FilterSet):
         return queryset  # applied in `filter_queryset`, after every filter, so that rank exists
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
+        self.search_query = None
+        self.ranked_only_newest = False
+        self.rank_window = RANK_WINDOW
+        filtered = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort")
-        # Ranked only when the search had words to look for ("-" alone has none).
-        searching = "rank" in queryset.query.annotations
-        if searching and sort in ("relevance", "", None):
-            return queryset.order_by("-rank", "-pk")
         order = SORTS.get(sort or "newest", SORTS["newest"])[1] or SORTS["newest"][1]
-        return queryset.order_by(*order)
+        query = self.search_query
+        # Every match, unordered: what the page counts (up to a cap).
+        self.matching = filtered
+        if query is None:
+            return filtered.order_by(*order)
+        # Ranked only when the search had words to look for ("-" alone has none).
+        by_rank = sort in ("relevance", "", None)
+        share = self._share_matching(filtered, query)
+        if share and share >= COMMON_SHARE:
+            return self._common_word(filtered, query, order, by_rank, share)
+        return self._rare_word(filtered, query, order, by_rank)
+
+    def _share_matching(self, filtered: QuerySet, query: SearchQuery) -> float:
+        """The share of the newest PROBE_ROWS filtered ideas that match.
+
+        PostgreSQL cannot tell a common search word from a rare one: it guesses the
+        same 2 % for every prefix query ("parkering:*"). So it read every match of a
+        common word from the GIN index (tens of thousands) to show 25, and walked the
+        whole table in date order looking for a rare word's few matches."""
+        probe = (
+            filtered.order_by(*SORTS["newest"][1])
+            .annotate(hit=ExpressionWrapper(Q(search_vector=query), output_field=BooleanField()))
+            .values("hit")[:PROBE_ROWS]
+        )
+        seen = probe.aggregate(hits=Count("hit", filter=Q(hit=True)), rows=Count("*"))
+        return float(seen["hits"] / seen["rows"]) if seen["rows"] else 0.0
+
+    def _common_word(
+        self, filtered: QuerySet, query: SearchQuery, order: list[Any], by_rank: bool, share: float
+    ) -> QuerySet:
+        """Read in the list's order and test each idea: at least one in ten matches,
+        so a page is found within a few hundred rows. The match is written so that
+        the GIN index cannot serve it (the planner would choose it otherwise)."""
+        self.matching = filtered.alias(unindexed_vector=UNINDEXED_VECTOR).filter(
+            unindexed_vector=query
+        )
+        if not by_rank:
+            return self.matching.order_by(*order)
+        # The newest RANK_WINDOW matches, read in date order (no search condition the
+        # planner could use instead), then ranked: ranking reads each ranked row's
+        # search vector, and ranking every match of a common word read them all.
+        scan = filtered.order_by(*SORTS["newest"][1]).annotate(
+            hit=ExpressionWrapper(Q(search_vector=query), output_field=BooleanField())
+        )
+        # As many rows as should hold RANK_WINDOW matches at the share the probe saw.
+        rows = math.ceil(RANK_WINDOW / max(share, COMMON_SHARE) * 1.25)
+        read = list(scan.values_list("pk", "hit")[:rows])
+        ids = [pk for pk, hit in read if hit][:RANK_WINDOW]
+        # Said on the page whenever older ideas were left unread, so none go missing unseen.
+        self.ranked_only_newest = len(read) == rows
+        return self._ranked(ids, query)
+
+    def _rare_word(
+        self, filtered: QuerySet, query: SearchQuery, order: list[Any], by_rank: bool
+    ) -> QuerySet:
+        """Collect the matches from the GIN index; there are few, so every one is
+        ranked or sorted, as before."""
+        matching = filtered.filter(search_vector=query)
+        ids = list(matching.order_by().values_list("pk", flat=True)[: RARE_MATCHES + 1])
+        if len(ids) <= RARE_MATCHES:
+            # By their ids, so that the planner knows how few they are.
+            self.matching = cast(QuerySet, self.queryset).filter(pk__in=ids)
+            return self._ranked(ids, query) if by_rank else self.matching.order_by(*order)
+        # Neither rare nor common (one idea in 20, say): the planner's choice, with
+        # relevance bounded to the newest matches.
+        self.matching = matching
+        if not by_rank:
+            return matching.order_by(*order)
+        self.ranked_only_newest = True
+        newest = matching.order_by(*SORTS["newest"][1]).values("pk")[:RANK_WINDOW]
+        return self._ranked(newest, query)
+
+    def _ranked(self, ids: Any, query: SearchQuery) -> QuerySet:
+        return (
+            cast(QuerySet, self.queryset)
+            .filter(pk__in=ids)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-pk")
+        )
+
+    def fields_to_render(self) -> list[FilterField]:
+        """The form's fields as plain data for `prototypes/includes/_idea_filter.html`:
+        rendering each option through crispy's and Django's widget templates cost more
+        than the whole rest of the page."""
+        form = self.form
+        fields = []
+        for bound in form:
+            field = bound.field
+            value = bound.value()
+            current = "" if value is None else str(value)
+            options = None
+            if isinstance(field, forms.ChoiceField):
+                # Flat (value, label) pairs: the filters have no option groups.
+                choices = _light_choices(field) or cast(Iterable[tuple[Any, Any]], field.choices)
+                options = [
+                    FilterOption(str(key), str(label), str(key) == current)
+                    for key, label in choices
+                ]
+            fields.append(
+                FilterField(
+                    name=bound.html_name,
+                    id=bound.id_for_label,
+                    label=str(bound.label),
+                    help_text=str(field.help_text or ""),
+                    value=current,
+                    options=options,
+                    errors=[str(error) for error in bound.errors],
+                )
+            )
+        return fields

@@ -189,12 +189,22 @@ class Idea(TimeStampedModel):
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
         indexes = [
-            models.Index(fields=["status", "-submitted_at"], name="idea_status_submitted_idx"),
+            # Each inbox filter leads an index that ends in the inbox's order (newest,
+            # then id), so a page is read in order instead of sorting every match;
+            # see prototypes/migrations/0004_idea_inbox_indexes.py.
+            models.Index(fields=["-submitted_at", "-id"], name="idea_newest_idx"),
+            models.Index(fields=["status", "-submitted_at", "-id"], name="idea_status_newest_idx"),
+            models.Index(
+                fields=["department", "-submitted_at", "-id"], name="idea_department_newest_idx"
+            ),
             models.Index(fields=["department", "status"], name="idea_department_status_idx"),
-            models.Index(fields=["-submitted_at"], name="idea_submitted_idx"),
-            models.Index(fields=["benefit_size"], name="idea_benefit_idx"),
-            models.Index(fields=["urgency"], name="idea_urgency_idx"),
-            models.Index(fields=["title"], name="idea_title_idx"),
+            models.Index(
+                fields=["-benefit_size", "-submitted_at", "-id"], name="idea_benefit_newest_idx"
+            ),
+            models.Index(
+                fields=["-urgency", "-submitted_at", "-id"], name="idea_urgency_newest_idx"
+            ),
+            models.Index(fields=["title", "id"], name="idea_title_id_idx"),
             models.Index(fields=["status", "delivered_at"], name="idea_delivered_idx"),
             GinIndex(fields=["search_vector"], name="idea_search_idx"),
         ]

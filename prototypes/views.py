@@ -4,7 +4,8 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Field, Prefetch
+from django.db.models import Count, Field, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Department
 from labportal.core.forms import apply_validation_error
 from labportal.core.models import Skill
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate_window
 from prototypes import access, flow, panels, workflow
 from prototypes.filters import IdeaFilter
 from prototypes.forms import (
@@ -35,15 +36,27 @@ from prototypes.services.prototype_record import save_prototype_record
 from prototypes.services.status import transition_idea
 from prototypes.services.triage import update_triage
 
-LONG_TEXT_FIELDS = (
-    "search_vector",
-    "problem",
-    "affected_description",
-    "improvement",
-    "benefit_description",
-    "success_measure",
-    "result_users",
-    "decline_reason",
+# What a row of the inbox shows (and its link and status badge need): the long texts,
+# the search vector above all (kilobytes a row), stay in the database.
+LIST_FIELDS = (
+    "title",
+    "status",
+    "benefit_size",
+    "urgency",
+    "submitted_at",
+    "department__name",
+    "department__organisation__name",
+)
+
+COMMENT_COUNT = Coalesce(
+    Subquery(
+        IdeaComment.objects.filter(idea=OuterRef("pk"))
+        .order_by()
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
+    ),
+    0,
 )
 
 
@@ -54,28 +67,28 @@ def idea_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         access.visible_ideas(request.user)
         .select_related("department__organisation")
         .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name_sv")))
-        # The list shows none of the long texts; the search vector alone is kilobytes a row.
-        .defer(*LONG_TEXT_FIELDS)
+        .only(*LIST_FIELDS)
     )
     # The filter also sorts, after searching, so that the search rank can order the list.
     filterset = IdeaFilter(request.GET, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
-    page.object_list = list(page.object_list)
-    # Counted for the shown page only: a grouped count over every idea made the inbox slow.
-    counts = dict(
-        IdeaComment.objects.filter(idea__in=[idea.pk for idea in page.object_list])
-        .values_list("idea")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # Without an exact count: a page fetches one row more to know whether there is a
+    # next one, and the total is counted only up to a cap ("more than 1,000 ideas").
+    page = paginate_window(
+        request,
+        # Counted for the shown rows only (the database computes the column after the
+        # page is chosen): a grouped count over every idea made the inbox slow.
+        filterset.qs.annotate(comment_count=COMMENT_COUNT),
+        count_queryset=filterset.matching,
     )
-    for idea in page.object_list:
-        idea.comment_count = counts.get(idea.pk, 0)
     return render(
         request,
         "prototypes/idea_list.html",
         {
             "filter": filterset,
+            "filter_fields": filterset.fields_to_render(),
             "page": page,
+            "ranked_only_newest": filterset.ranked_only_newest,
+            "rank_window": filterset.rank_window,
             "can_create": access.can_create_idea(request.user),
             "is_lab": access.is_lab(request.user),
         },

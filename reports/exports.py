@@ -1,6 +1,8 @@
 """Exports of the outcome data as CSV and XLSX, written row by row in constant memory
-whatever the row count: CSV through a generator the response streams, XLSX through
-openpyxl's write-only workbook (rows go to a temporary file, never held as cells).
+whatever the row count. Here: the figures, the pseudonyms, the formula safety and the
+audit; the row exports (outcomes, progress logs) are in `reports.exports_rows`, their
+cells made by PostgreSQL (`reports.exports_sql`), their XLSX by
+`reports.exports_xlsx`.
 
 Two kinds:
 
@@ -16,31 +18,19 @@ Two kinds:
 from __future__ import annotations
 
 import csv
-import datetime
 import hashlib
 import hmac
 import io
-import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from labportal.core.services import record_audit
+from reports.exports_xlsx import write_sheet
 from reports.figures import Filters, OutcomeReport
 from reports.suppression import shown_value
-from trainees.models import (
-    EmploymentType,
-    Outcome,
-    OutcomeCategory,
-    OutcomeSource,
-)
-
-CHUNK = 2000  # rows fetched per round trip: memory stays flat, round trips few
 
 
 def _pseudonym_key() -> bytes:
@@ -108,96 +98,6 @@ def figure_rows(report: OutcomeReport) -> Iterator[list[Any]]:
         yield row
 
 
-# Rows ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RowExport:
-    named: bool
-
-    def header(self) -> list[str]:
-        header = [_("Trainee")]
-        if self.named:
-            header += [_("Name"), _("Email")]
-        header += [
-            _("Cohort"),
-            _("Organisation"),
-            _("Year the programme ended"),
-            _("Months after the end"),
-            _("Outcome"),
-            _("Type of employment"),
-            _("Region"),
-            _("Through the lab's network"),
-            _("Through a partner"),
-            _("Days from the end to the job"),
-            _("Source"),
-        ]
-        if self.named:
-            header += [_("Employer"), _("Role"), _("Note")]
-        return header
-
-    def queryset(self, filters: Filters) -> QuerySet[Any, dict[str, Any]]:
-        fields = [
-            "trainee_id",
-            "enrolment__cohort__name",
-            "enrolment__cohort__organisation__name",
-            "ended_year",
-            "months_after",
-            "category",
-            "employment_type",
-            "region",
-            "via_lab_network",
-            "partner_id",
-            "starts_on",
-            "enrolment__ends_on",
-            "source",
-        ]
-        if self.named:
-            fields += ["trainee__full_name", "trainee__email", "employer", "role", "note"]
-        return (
-            Outcome.objects.filter(filters.q("enrolment__"))
-            .annotate(ended_year=ExtractYear(F("enrolment__ends_on")))
-            # the unique (enrolment, months_after) index gives this order without a sort
-            .order_by("enrolment_id", "months_after")
-            .values(*fields)
-        )
-
-    def rows(self, filters: Filters) -> Iterator[list[Any]]:
-        """One list per outcome, fetched CHUNK rows at a time (a server-side cursor);
-        text a spreadsheet could run is made safe here (`safe`)."""
-        categories = {key: str(label) for key, label in OutcomeCategory.choices}
-        types = {key: str(label) for key, label in EmploymentType.choices}
-        types[""] = ""
-        sources = {key: str(label) for key, label in OutcomeSource.choices}
-        yes, no = str(_("yes")), str(_("no"))
-        names = Pseudonyms()
-        named = self.named
-        for row in self.queryset(filters).iterator(chunk_size=CHUNK):
-            starts_on: datetime.date | None = row["starts_on"]
-            days = (
-                max((starts_on - row["enrolment__ends_on"]).days, 0)
-                if starts_on is not None
-                else ""
-            )
-            line: list[Any] = [names[row["trainee_id"]]]
-            if named:
-                line += [safe(row["trainee__full_name"]), row["trainee__email"]]
-            line += [
-                safe(row["enrolment__cohort__name"]),
-                safe(row["enrolment__cohort__organisation__name"]),
-                row["ended_year"],
-                row["months_after"],
-                categories.get(row["category"], row["category"]),
-                types.get(row["employment_type"], ""),
-                safe(row["region"]),
-                yes if row["via_lab_network"] else no,
-                yes if row["partner_id"] else no,
-                days,
-                sources.get(row["source"], row["source"]),
-            ]
-            if named:
-                line += [safe(row["employer"]), safe(row["role"]), safe(row["note"])]
-            yield line
-
-
 # Writers -----------------------------------------------------------------------------------
 FORMULA_STARTS = frozenset("=+-@\t\r")
 LINES_PER_CHUNK = 500
@@ -228,20 +128,10 @@ def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def write_xlsx(header: list[str], rows: Iterable[list[Any]], title: str) -> IO[bytes]:
-    """An XLSX file of the rows, written in openpyxl's write-only mode to a temporary
-    file (removed when closed), rewound for reading."""
-    from openpyxl import Workbook  # imported here: only exports need it
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned open, closed by the response
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+def write_xlsx(header: list[str], rows: Iterable[Iterable[Any]], title: str) -> IO[bytes]:
+    """An XLSX file of the rows (`reports.exports_xlsx`), in a temporary file (removed
+    when closed), rewound for reading."""
+    return write_sheet(header, rows, title)
 
 
 def record_export(

@@ -33,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Aggregate,
+    Case,
     Count,
     F,
     FloatField,
@@ -43,6 +44,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import ExtractYear, Greatest
 
@@ -163,9 +165,11 @@ def _first_job_start() -> Subquery:
     )
 
 
-def _first_job_days() -> Greatest:
+def _first_job_days() -> Case:
     """Days from the enrolment's end to `first_job` (0 for a job found before the
-    end): a date minus a date is a number of days in PostgreSQL."""
+    end), NULL without a job: a date minus a date is a number of days in PostgreSQL,
+    and its GREATEST skips NULLs, so without the CASE nobody-found-work would count
+    as 0 days in the median."""
     days = Func(
         F("first_job"),
         F("ends_on"),
@@ -173,7 +177,11 @@ def _first_job_days() -> Greatest:
         arg_joiner=" - ",
         output_field=IntegerField(),
     )  # written out: Django's own date subtraction gives an interval
-    return Greatest(days, Value(0), output_field=IntegerField())
+    return Case(
+        When(first_job__isnull=False, then=Greatest(days, Value(0), output_field=IntegerField())),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 def outcome_counts(group: str, filters: Filters) -> list[dict[str, Any]]:

@@ -7,6 +7,12 @@ app_name = "reports"
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),
     path("reports/exports/", views_exports.exports_page, name="exports"),
+    # before the figures/rows route, whose pattern "logs.csv" would also match
+    path(
+        "reports/exports/logs.<str:file_format>",
+        views_exports.export_logs,
+        name="export_logs",
+    ),
     path(
         "reports/exports/<str:kind>.<str:file_format>",
         views_exports.export_download,

@@ -1,6 +1,7 @@
-"""The exports page and its downloads: the figures (CSV, XLSX, PDF with the charts)
-and the outcome rows (pseudonymised for the lab; named for admins, with a reason).
-Every download is written to the audit log before it is sent."""
+"""The exports page and its downloads: the figures (CSV, XLSX, PDF with the charts),
+the outcome rows (pseudonymised for the lab; named for admins, with a reason) and the
+weekly progress logs (pseudonymised). Every download is written to the audit log
+before it is sent. Row CSVs stream from PostgreSQL's COPY (`reports.exports_sql`)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.core.pdf import html_to_pdf
 from reports import access
-from reports.exports import (
-    RowExport,
-    csv_lines,
-    figure_header,
-    figure_rows,
-    record_export,
-    write_xlsx,
-)
-from reports.figures import outcome_report
+from reports.exports import csv_lines, figure_header, figure_rows, record_export, write_xlsx
+from reports.exports_rows import LogExport, RowExport
+from reports.exports_sql import SqlExport
+from reports.figures import Filters, outcome_report
 from reports.forms import GROUP_CHOICES, HistoryExportForm, NamedExportForm, ReportFilterForm
 from reports.views import charts_for, filter_context
 
@@ -49,22 +45,40 @@ def _filename(kind: str, extension: str) -> str:
     return f"labportal-{kind}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def _download(
-    header: list[str], rows: Any, kind: str, file_format: str, title: str
-) -> HttpResponseBase:
+def _file(handle: Any, stream: Any, kind: str, file_format: str) -> HttpResponseBase:
+    """The XLSX file `handle`, or the CSV `stream` (bytes), as a private attachment."""
     response: HttpResponseBase
     if file_format == "xlsx":
         response = FileResponse(
-            write_xlsx(header, rows, title),
+            handle,
             as_attachment=True,
             filename=_filename(kind, "xlsx"),
             content_type=CONTENT_TYPES["xlsx"],
         )
     else:
-        response = StreamingHttpResponse(csv_lines(header, rows), content_type=CONTENT_TYPES["csv"])
+        response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES["csv"])
         response["Content-Disposition"] = f'attachment; filename="{_filename(kind, "csv")}"'
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _download(
+    header: list[str], rows: Any, kind: str, file_format: str, title: str
+) -> HttpResponseBase:
+    """The figures as a file (a few lines: written in Python)."""
+    if file_format == "xlsx":
+        return _file(write_xlsx(header, rows, title), None, kind, file_format)
+    return _file(None, (line.encode() for line in csv_lines(header, rows)), kind, file_format)
+
+
+def _rows_download(
+    export: SqlExport, filters: Filters, kind: str, file_format: str, title: str
+) -> HttpResponseBase:
+    """A row export: the CSV streamed from PostgreSQL's COPY, the XLSX written to a
+    temporary file first (a zip is read from its end)."""
+    if file_format == "xlsx":
+        return _file(export.xlsx(filters, title), None, kind, file_format)
+    return _file(None, export.csv(filters), kind, file_format)
 
 
 @login_required
@@ -106,23 +120,58 @@ def export_download(
     if not form.is_valid():
         return exports_page(request)
     filters = form.filters()
-    if kind == "figures":
-        report = outcome_report(form.grouping(), filters)
-        label = str(dict(GROUP_CHOICES)[form.grouping()])
-        header, rows, count = figure_header(report, label), figure_rows(report), len(report.lines)
-    else:
-        export = RowExport(named=False)
-        header, rows = export.header(), export.rows(filters)
-        count = export.queryset(filters).count()
+    if kind == "rows":
+        return _export_rows(request, RowExport(named=False), filters, "rows", file_format)
+    report = outcome_report(form.grouping(), filters)
+    label = str(dict(GROUP_CHOICES)[form.grouping()])
     record_export(
         actor=request.user,
         kind=kind,
         file_format=file_format,
         filters=filters,
         named=False,
-        rows=count,
+        rows=len(report.lines),
     )
-    return _download(header, rows, kind, file_format, _("Outcomes"))
+    return _download(
+        figure_header(report, label), figure_rows(report), kind, file_format, _("Outcomes")
+    )
+
+
+def _export_rows(
+    request: AuthenticatedHttpRequest,
+    export: SqlExport,
+    filters: Filters,
+    kind: str,
+    file_format: str,
+    *,
+    reason: str = "",
+) -> HttpResponseBase:
+    named = isinstance(export, RowExport) and export.named
+    record_export(
+        actor=request.user,
+        kind=kind,
+        file_format=file_format,
+        filters=filters,
+        named=named,
+        rows=export.queryset(filters).count(),
+        reason=reason,
+    )
+    title = _("Progress logs") if kind == "logs" else _("Outcomes")
+    return _rows_download(export, filters, "named-rows" if named else kind, file_format, title)
+
+
+@login_required
+@require_GET
+def export_logs(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponseBase:
+    """Every weekly progress log of the filters, pseudonymised and without the free
+    text (`reports.exports_rows.LogExport`), as CSV or XLSX: for the lab."""
+    _require_reports(request)
+    if file_format not in FORMATS:
+        raise Http404
+    form = ReportFilterForm(request.GET or {})
+    if not form.is_valid():
+        return exports_page(request)
+    return _export_rows(request, LogExport(), form.filters(), "logs", file_format)
 
 
 @login_required
@@ -136,20 +185,13 @@ def export_named(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = NamedExportForm(request.POST)
     if not filters_form.is_valid() or not form.is_valid():
         return _render_exports(request, filters_form, form, status=400)
-    filters = filters_form.filters()
-    export = RowExport(named=True)
-    file_format = form.cleaned_data["file_format"]
-    record_export(
-        actor=request.user,
-        kind="rows",
-        file_format=file_format,
-        filters=filters,
-        named=True,
-        rows=export.queryset(filters).count(),
+    return _export_rows(
+        request,
+        RowExport(named=True),
+        filters_form.filters(),
+        "rows",
+        form.cleaned_data["file_format"],
         reason=form.cleaned_data["reason"],
-    )
-    return _download(
-        export.header(), export.rows(filters), "named-rows", file_format, _("Outcomes")
     )
 
 

@@ -756,6 +756,11 @@ MATRIX: list[Row] = [
         ("figures.csv",                    LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
         ("rows.xlsx",                      LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
         ("nonsense.csv",                   LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
+    # the weekly progress logs, pseudonymised (audited like the other exports)
+    *rows("get", "reports:export_logs",
+        ("csv",                            LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("xlsx",                           LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403),
+        ("pdf",                            LOGIN, E404,  E404,  E403,  E403,  E403,  E403,  E403)),
     *rows("get", "reports:pdf",
         ("",                               LOGIN, OK,    OK,    E403,  E403,  E403,  E403,  E403)),
     # rows with names: administrators only, with a reason (each such file is audited)
@@ -859,6 +864,7 @@ READ_ONLY = {
     "cohorts:plan_pdf",
     "cohorts:shared_summary",  # counts the download on the share too, like the audit row
     "reports:export",
+    "reports:export_logs",
     "reports:pdf",
     "reports:export_job_download",
 }
@@ -2067,6 +2073,7 @@ CALLS: dict[str, Call] = {
     ),
     "privacy:erase": Call(data=erase_data, probe=erasures),
     "privacy:erase_done": Call(args=erasure_pk),
+    "reports:export_logs": Call(args=lambda w, s: [s]),
     "reports:export_named": Call(
         data=lambda w, s: {
             "file_format": "csv",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from labportal.accounts.models import Role, User
 from labportal.core.models import OutboxEmail
+from labportal.core.outbox import commit_without_waiting_for_the_disk
 from labportal.core.services import queue_email
 from trainees.models import ProgressLog, monday_of
 
@@ -91,17 +93,22 @@ def send_log_reminders(now: datetime.datetime | None = None) -> int:
     for trainee in trainees:
         if keys[trainee.pk] in done:
             continue
-        queue_email(
-            key=keys[trainee.pk],
-            to=trainee.email,
-            template="log_reminder",
-            context={
-                "recipient": trainee,
-                "week": week,
-                "week_end": week + datetime.timedelta(days=6),
-                "log_url": log_url,
-            },
-            language=trainee.language,
-        )
+        with transaction.atomic():
+            # A flush to disk per email was most of a large run's time. A reminder lost
+            # in a crash of PostgreSQL is queued again by this task's retry (the crash
+            # fails it) or, after it ended, missed: a reminder, not a decision.
+            commit_without_waiting_for_the_disk()
+            queue_email(
+                key=keys[trainee.pk],
+                to=trainee.email,
+                template="log_reminder",
+                context={
+                    "recipient": trainee,
+                    "week": week,
+                    "week_end": week + datetime.timedelta(days=6),
+                    "log_url": log_url,
+                },
+                language=trainee.language,
+            )
         queued += 1
     return queued

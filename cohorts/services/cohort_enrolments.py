@@ -88,7 +88,12 @@ def check_enrolment_dates(cohort: Cohort, starts_on: datetime.date, ends_on: dat
 
 
 def _save_enrolment(enrolment: Enrolment, update_fields: list[str] | None = None) -> None:
-    """Save in a savepoint; a constraint's refusal becomes a message naming the conflict."""
+    """Save in a savepoint; a constraint's refusal becomes a message naming the conflict.
+
+    The trainee's row is locked first: two transactions writing overlapping periods of
+    one trainee at once would each wait in the exclusion check for the other's row
+    (a deadlock, a server error); one at a time per trainee, the second is refused."""
+    list(User.objects.select_for_update(no_key=True).filter(pk=enrolment.trainee_id).values("pk"))
     try:
         with transaction.atomic():
             enrolment.save(update_fields=update_fields)

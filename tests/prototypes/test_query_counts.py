@@ -8,11 +8,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from prototypes import filters
 from prototypes.models import Idea, IdeaAttachment, IdeaComment, IdeaEvent, IdeaStatus
 from tests.accounts.factories import DepartmentFactory, UserFactory
 from tests.conftest import client_for
 from tests.core.factories import SkillFactory
 from tests.prototypes.factories import IdeaFactory
+from tests.prototypes.test_views_inbox_scale import PATHS as SEARCH_PATHS
 from tests.querycount import assert_bounded_queries
 
 
@@ -118,6 +120,27 @@ def test_idea_list_for_the_lab_filtered_has_bounded_queries(
     )
 
     assert_full_page(client, url)
+
+
+@pytest.mark.parametrize("path", ["common", "rare", "neither"])
+def test_idea_list_search_has_bounded_queries_on_each_path(
+    django_assert_max_num_queries, monkeypatch, lab_lead, department_staff, skills, path
+):
+    # Each way a search finds its matches (see `prototypes.filters`), forced.
+    for name, value in SEARCH_PATHS[path].items():
+        monkeypatch.setattr(filters, name, value)
+    departments = [department_staff.department, DepartmentFactory()]
+    authors = [department_staff, UserFactory(role="department_staff", department=departments[1])]
+
+    client = client_for(lab_lead)
+    grow_to = grow_ideas(departments, authors, skills, with_comments=True)
+
+    for query in ("?q=ansökningar", "?q=ansökningar&sort=oldest"):
+        url = reverse("prototypes:list") + query
+        assert_bounded_queries(
+            django_assert_max_num_queries, client, url, grow_to, MAX_QUERIES, sizes=SIZES
+        )
+        assert_full_page(client, url)
 
 
 def test_idea_list_for_department_staff_has_bounded_queries(

@@ -172,3 +172,22 @@ def test_jobs_through_a_partner_are_counted_as_such(spring):
 
     # six trainees in IT work through the partner (at the end and after 3 months: once)
     assert (line.through_partner.value, line.through_partner.hidden) == (6, False)
+
+
+def test_the_median_days_to_a_job_counts_only_those_who_found_one(db):
+    # given: five found work 30 days after the end, six did not
+    cohort = CohortFactory(
+        name="Sommar", starts_on=datetime.date(2025, 1, 6), ends_on=datetime.date(2025, 9, 26)
+    )
+    for _ in range(5):
+        enrol(cohort, [(0, C.EMPLOYED_OTHER)], job_after_days=30)
+    for _ in range(6):
+        enrol(cohort, [(0, C.JOB_SEEKING)])
+
+    # when
+    report = outcome_report("cohort")
+
+    # then: 30, not 0 (the six without a job are not "0 days")
+    [line] = report.lines
+    assert line.median_days == 30
+    assert report.total.median_days == 30
