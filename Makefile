@@ -53,6 +53,11 @@ messages: setup
 bench: setup
 	$(VENV)/bin/pytest bench -p no:xdist -s -q
 
+# The main pages under load at demo scale, 1 and 16 clients, 3 s a page (~3 minutes).
+.PHONY: bench-quick
+bench-quick: setup
+	BENCH_SECONDS=3 BENCH_CLIENTS=1,16 $(VENV)/bin/pytest bench/test_bench_pages.py -p no:xdist -s -q
+
 # A backup of the database and uploaded files in BACKUP_DIR/<UTC time>/ (DEST=dir to choose).
 backup: $(STAMP)
 	$(PY) manage.py backup $(if $(DEST),--dest "$(DEST)")
