@@ -4,8 +4,8 @@
 them to a slow local SMTP server; its process group is SIGKILLed 20 times, a new
 worker starting each time, while the test plays beat and runs the flush now and
 then. The first kill falls exactly in the window that used to send twice: the
-server has accepted the message, the row is not yet marked sent (the server is slow
-to answer QUIT). The other 19 fall at random (seeded) moments. The broker's
+server has the message, the row is not yet marked sent (the server is slow to
+answer the end of DATA). The other 19 fall at random (seeded) moments. The broker's
 visibility timeout and the outbox's sending lease are short, so unacknowledged
 tasks come back and dead leases expire within the test.
 
@@ -49,21 +49,24 @@ RCPT_DELAY = 0.25
 
 
 @dataclass
-class SlowQuitHandler(RecordingHandler):
-    """Also waits `quit_delays` (one per QUIT) before saying goodbye: the message is
-    accepted, and the sender is stuck before it can mark the row sent."""
+class SlowAcceptHandler(RecordingHandler):
+    """Keeps each message it is given, then waits `accept_delays` (one per message)
+    before answering "250": the message has arrived, and the sender is stuck before
+    it can mark the row sent (whether it quits after each message or keeps its
+    connection open for the next)."""
 
-    quit_delays: list[float] = field(default_factory=list)
+    accept_delays: list[float] = field(default_factory=list)
 
-    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.quit_delays:
-            await asyncio.sleep(self.quit_delays.pop(0))
-        return "221 Bye"
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.accept_delays:
+            await asyncio.sleep(self.accept_delays.pop(0))
+        return answer
 
 
 @pytest.fixture
 def smtp():
-    handler = SlowQuitHandler(rcpt_delays=[RCPT_DELAY] * (EMAILS * 3), quit_delays=[5.0])
+    handler = SlowAcceptHandler(rcpt_delays=[RCPT_DELAY] * (EMAILS * 3), accept_delays=[5.0])
     with smtp_server(handler) as (port, handler):
         yield port, handler
 
@@ -88,7 +91,7 @@ def test_killed_workers_never_send_an_email_twice(stack, smtp):
             )
         keys.append(f"invitation:{invitation.pk}")
 
-    # when: the worker is killed once the server accepted the first email, before QUIT
+    # when: the worker is killed once the server has the first email, before its "250"
     stack.wait(lambda: handler.received, 30, "the first email to be accepted")
     window_key = handler.received[0]["X-LabPortal-Event"]
     worker.kill()
