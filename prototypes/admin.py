@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 
+from labportal.accounts.models import Department
 from prototypes.models import (
     Evaluation,
     Idea,
@@ -36,13 +39,28 @@ class IdeaCommentInline(admin.TabularInline):
     readonly_fields = ["created_at", "author", "from_lab"]
 
 
+class DepartmentListFilter(admin.RelatedFieldListFilter):
+    """The department filter's choices with their organisations in one query (a
+    department's name includes its organisation's: one query each otherwise)."""
+
+    def field_choices(self, field: Any, request: Any, model_admin: Any) -> list[tuple[str, Any]]:
+        departments = Department.objects.select_related("organisation")
+        return [(str(d.pk), str(d)) for d in departments.order_by("organisation__name", "name")]
+
+
 @admin.register(Idea)
 class IdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "department", "status", "submitted_at", "ready_to_plan"]
-    list_filter = ["status", "ready_to_plan", "urgency", "benefit_size", "department"]
+    list_filter = [
+        "status",
+        "ready_to_plan",
+        "urgency",
+        "benefit_size",
+        ("department", DepartmentListFilter),
+    ]
     search_fields = ["title", "problem"]
     date_hierarchy = "submitted_at"
-    list_select_related = ["department"]
+    list_select_related = ["department__organisation"]  # Department.__str__ names it
     filter_horizontal = ["skills"]
     raw_id_fields = ["submitted_by"]
     # Status changes go through the site, where the state machine and the emails live.

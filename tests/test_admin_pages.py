@@ -9,10 +9,11 @@ from tests.prototypes.factories import (
     EvaluationFactory,
     IdeaAttachmentFactory,
     IdeaCommentFactory,
+    IdeaFactory,
     PrototypeRecordFactory,
 )
 
-PROJECT_APPS = ("accounts", "core", "prototypes", "trainees", "cohorts")
+PROJECT_APPS = ("accounts", "core", "prototypes", "trainees", "cohorts", "reports", "privacy")
 
 
 def project_models():
@@ -27,6 +28,17 @@ def test_admin_changelist_opens(admin, model):
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert client_for(admin).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("ideas", [2, 30])
+def test_admin_idea_changelist_runs_a_fixed_number_of_queries(
+    admin, ideas, django_assert_max_num_queries
+):
+    IdeaFactory.create_batch(ideas)
+    client = client_for(admin)
+    url = reverse("admin:prototypes_idea_changelist")
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
 
 
 def test_admin_idea_page_shows_its_thread_history_and_attachments(admin):
