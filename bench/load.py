@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,14 +33,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.core.smtp import free_port
+
 PROJECT = Path(__file__).resolve().parent.parent
 MFA_NOTE = "REQUIRE_MFA_FOR_PRIVILEGED=false in the server (generated users have no TOTP)"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -58,7 +53,14 @@ def server_env(database_url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def gunicorn_server(database_url: str, app_dir: Path = PROJECT, workers: int = 2) -> Iterator[str]:
+def gunicorn_server(
+    database_url: str,
+    app_dir: Path = PROJECT,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """gunicorn on a free local port, until /healthz answers; yields its base URL.
+    `env` replaces `server_env(database_url)` (e.g. to keep MFA on)."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
@@ -69,7 +71,7 @@ def gunicorn_server(database_url: str, app_dir: Path = PROJECT, workers: int = 2
             "--log-level=warning",
         ],
         cwd=app_dir,
-        env=server_env(database_url),
+        env=env if env is not None else server_env(database_url),
     )
     try:
         base = f"http://127.0.0.1:{port}"

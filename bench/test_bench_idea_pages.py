@@ -7,10 +7,7 @@ import contextlib
 import datetime
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.load import gunicorn_server as harness_server
 from bench.test_bench_list_pages import median_ms
 from prototypes.models import Idea, IdeaStatus
 from tests.accounts.factories import DepartmentFactory, UserFactory, give_totp
@@ -142,15 +140,8 @@ def vacuum() -> None:
         cursor.execute("VACUUM ANALYZE prototypes_idea_skills")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def gunicorn_server(app_dir: str):
-    port = free_port()
     name = connection.settings_dict["NAME"]
     env = {
         **os.environ,
@@ -158,31 +149,8 @@ def gunicorn_server(app_dir: str):
         "ENVIRONMENT": "test",
         "DEBUG": "false",
     }
-    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "labportal.wsgi:application",
-            "--workers=2",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ],
-        cwd=app_dir,
-        env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310
-                break
-            except urllib.error.HTTPError:
-                break  # up: it answers (unhealthy only for want of a Celery worker)
-            except OSError:
-                time.sleep(0.2)
+    with harness_server(env["DATABASE_URL"], app_dir=Path(app_dir), env=env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def fetch(url: str, cookie: str) -> float:
