@@ -4,10 +4,12 @@ overlap."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts import access
@@ -24,10 +26,21 @@ SORTS: dict[str, tuple[Any, list[Any]]] = {
 }
 
 
+# Screening is for cohorts about to start or running; one that ended longer ago than
+# this is left out of the choice (an installation of ten years holds thousands), unless
+# it is the one asked for (a link from its cohort's page).
+CHOICE_MONTHS_AFTER_END = 12
+
+
 def _cohorts(request: Any) -> QuerySet[Cohort]:
     if request is None:
         return Cohort.objects.none()
-    return access.screening_cohorts(request.user).order_by("-starts_on", "name")
+    since = timezone.localdate() - datetime.timedelta(days=30 * CHOICE_MONTHS_AFTER_END)
+    recent = Q(ends_on__gte=since)
+    asked = request.GET.get("cohort", "")
+    if asked.isdigit():
+        recent |= Q(pk=int(asked))
+    return access.screening_cohorts(request.user).filter(recent).order_by("-starts_on", "name")
 
 
 class ApplicantFilter(django_filters.FilterSet):

@@ -2,21 +2,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
 import django_filters
-from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from labportal.accounts.models import Department
+from labportal.accounts.filters import (
+    OrganisationScopedDepartments,
+    department_filter,
+    organisation_filter,
+)
 from labportal.core.models import Skill
 from prototypes.access import is_lab
 from prototypes.models import BenefitSize, Idea, IdeaStatus, Urgency
@@ -50,57 +50,6 @@ SORTS: dict[str, tuple[Any, list[Any]]] = {
 }
 
 
-@dataclass(frozen=True)
-class FilterOption:
-    value: str
-    label: str
-    selected: bool
-
-
-@dataclass(frozen=True)
-class FilterField:
-    """A filter field as the template renders it: a select when it has options."""
-
-    name: str
-    id: str
-    label: str
-    help_text: str
-    value: str
-    options: list[FilterOption] | None
-    errors: list[str]
-
-    @property
-    def described_by(self) -> str:
-        ids = [f"{self.id}_helptext"] if self.help_text else []
-        ids += [f"{self.id}_error"] if self.errors else []
-        return " ".join(ids)
-
-
-def _light_choices(field: forms.Field) -> list[tuple[Any, str]] | None:
-    """A department or skill select's choices as the field would give them (the same
-    order and labels as `Department.__str__` and `Skill.name`), read as plain values:
-    making a model instance of every department and its organisation for each page
-    view was a tenth of the inbox's time."""
-    if not isinstance(field, forms.ModelChoiceField):
-        return None
-    queryset = cast(QuerySet, field.queryset)
-    choices: list[tuple[Any, str]] = [("", str(field.empty_label))] if field.empty_label else []
-    if queryset.model is Department:
-        rows = queryset.values_list("pk", "name", "organisation__name")
-        return choices + [(pk, f"{name} ({organisation})") for pk, name, organisation in rows]
-    if queryset.model is Skill:
-        english = (get_language() or "sv").startswith("en")
-        rows = queryset.values_list("pk", "name_en" if english else "name_sv")
-        return choices + [(pk, name) for pk, name in rows]
-    return None
-
-
-def _departments(request: Any) -> QuerySet:
-    if request is None:
-        return Department.objects.none()
-    return Department.objects.visible_to(request.user).select_related("organisation")
-
-
 def _skills(request: Any) -> QuerySet:
     return Skill.objects.active() if request is not None else Skill.objects.none()
 
@@ -119,9 +68,10 @@ def swedish_prefix_query(text: str) -> SearchQuery | None:
     )
 
 
-class IdeaFilter(django_filters.FilterSet):
-    """The idea inbox: the lab filters everything; department staff the same minus
-    the department (they only see their own). The queryset given is already limited
+class IdeaFilter(OrganisationScopedDepartments):
+    """The idea inbox: the lab filters everything (a department once an organisation
+    is chosen, see `OrganisationScopedDepartments`); department staff the same minus
+    the organisation and department (they only see their own). The queryset given is already limited
     to what the user may see (`prototypes.access.visible_ideas`).
 
     The list is always in an explicit order, so that pages never overlap: the chosen
@@ -137,9 +87,8 @@ class IdeaFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=IdeaStatus.choices, empty_label=_("All statuses")
     )
-    department = django_filters.ModelChoiceFilter(
-        label=_("Department"), queryset=_departments, empty_label=_("All departments")
-    )
+    organisation = organisation_filter()
+    department = department_filter()
     benefit_size = django_filters.ChoiceFilter(
         label=_("Benefit"), choices=BenefitSize.choices, empty_label=_("Any benefit")
     )
@@ -162,7 +111,19 @@ class IdeaFilter(django_filters.FilterSet):
 
     class Meta:
         model = Idea
-        fields = ["q", "status", "department", "benefit_size", "urgency", "skill", "age", "sort"]
+        fields = [
+            "q",
+            "status",
+            "organisation",
+            "department",
+            "benefit_size",
+            "urgency",
+            "skill",
+            "age",
+            "sort",
+        ]
+
+    organisation_lookup = "department__organisation_id"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -171,9 +132,10 @@ class IdeaFilter(django_filters.FilterSet):
         self.matching: QuerySet = cast(QuerySet, self.queryset)
         self.ranked_only_newest = False
         self.rank_window = RANK_WINDOW
-        user = getattr(self.request, "user", None)
-        if user is not None and not is_lab(user):
-            del self.filters["department"]
+
+    def offers_scope(self, user: Any) -> bool:
+        # Department staff see only their department's ideas: neither select is theirs.
+        return is_lab(user)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Only remembered: `filter_queryset` searches after the other filters, so that
@@ -273,34 +235,3 @@ class IdeaFilter(django_filters.FilterSet):
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-pk")
         )
-
-    def fields_to_render(self) -> list[FilterField]:
-        """The form's fields as plain data for `prototypes/includes/_idea_filter.html`:
-        rendering each option through crispy's and Django's widget templates cost more
-        than the whole rest of the page."""
-        form = self.form
-        fields = []
-        for bound in form:
-            field = bound.field
-            value = bound.value()
-            current = "" if value is None else str(value)
-            options = None
-            if isinstance(field, forms.ChoiceField):
-                # Flat (value, label) pairs: the filters have no option groups.
-                choices = _light_choices(field) or cast(Iterable[tuple[Any, Any]], field.choices)
-                options = [
-                    FilterOption(str(key), str(label), str(key) == current)
-                    for key, label in choices
-                ]
-            fields.append(
-                FilterField(
-                    name=bound.html_name,
-                    id=bound.id_for_label,
-                    label=str(bound.label),
-                    help_text=str(field.help_text or ""),
-                    value=current,
-                    options=options,
-                    errors=[str(error) for error in bound.errors],
-                )
-            )
-        return fields

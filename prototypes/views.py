@@ -16,7 +16,7 @@ from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Department
 from labportal.core.forms import apply_validation_error
 from labportal.core.models import Skill
-from labportal.core.pagination import paginate_window
+from labportal.core.pagination import paginate, paginate_window
 from prototypes import access, flow, panels, workflow
 from prototypes.filters import IdeaFilter
 from prototypes.forms import (
@@ -85,7 +85,6 @@ def idea_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "prototypes/idea_list.html",
         {
             "filter": filterset,
-            "filter_fields": filterset.fields_to_render(),
             "page": page,
             "ranked_only_newest": filterset.ranked_only_newest,
             "rank_window": filterset.rank_window,
@@ -361,12 +360,29 @@ def idea_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "prototypes/evaluation_form.html", {"idea": idea, "form": form})
 
 
+FLOW_PAGE_SIZE = 25  # departments per page of the idea flow
+
+
 @role_required(*access.LAB_ROLES)
 def idea_flow(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which departments send ideas, how fast the lab answers, how many are accepted."""
+    departments = Department.objects.visible_to(request.user).filter(is_active=True)
+    scope = flow.flow_scope(
+        departments, request.user.organisation_id, request.GET.get("organisation", "")
+    )
+    if scope.organisation_id is not None:
+        departments = departments.filter(organisation_id=scope.organisation_id)
+    page = paginate(
+        request,
+        departments.select_related("organisation").order_by("organisation__name", "name", "pk"),
+        FLOW_PAGE_SIZE,
+    )
     report = flow.idea_flow(
         access.visible_ideas(request.user),
-        Department.objects.visible_to(request.user).filter(is_active=True),
+        departments,
         quarters=flow.quarters_back(4),
+        shown=list(page.object_list),
     )
-    return render(request, "prototypes/idea_flow.html", {"report": report})
+    return render(
+        request, "prototypes/idea_flow.html", {"report": report, "scope": scope, "page": page}
+    )

@@ -15,7 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from labportal.accounts.models import User
@@ -162,13 +171,25 @@ def missing_weeks(
 # Supervisors' overview --------------------------------------------------------------------
 def trainee_overview(trainees: QuerySet[User], today: datetime.date) -> QuerySet[User]:
     """`trainees` with the week of their last log (`last_log_week`) and how many of their
-    logs of the last RECENT_WEEKS weeks name blockers (`recent_blocker_logs`), by name."""
+    logs of the last RECENT_WEEKS weeks name blockers (`recent_blocker_logs`), by name.
+
+    Each figure is a subquery per trainee rather than a join grouped over every log:
+    PostgreSQL then computes them only for the rows of the page asked for (a GROUP BY
+    read all 2.8M logs of a national installation to show 25 trainees)."""
     since = monday_of(today) - ONE_WEEK * (RECENT_WEEKS - 1)
+    logs = ProgressLog.objects.filter(trainee=OuterRef("pk"))
+    blocked = (
+        logs.filter(week__gte=since)
+        .exclude(blockers__regex=r"^\s*$")
+        .order_by()
+        .values("trainee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     overview: QuerySet[User] = trainees.annotate(
-        last_log_week=Max("progress_logs__week"),
-        recent_blocker_logs=Count(
-            "progress_logs",
-            filter=Q(progress_logs__week__gte=since) & ~Q(progress_logs__blockers__regex=r"^\s*$"),
+        last_log_week=Subquery(logs.order_by("-week").values("week")[:1]),
+        recent_blocker_logs=Coalesce(
+            Subquery(blocked, output_field=IntegerField()), Value(0), output_field=IntegerField()
         ),
     ).order_by("full_name", "pk")
     return overview

@@ -70,6 +70,11 @@ class Applicant(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["cohort", "status", "-created_at"], name="applicant_screening"),
+            # The screening list, newest first (unfiltered or by status) or by name: read
+            # in order from these, a page stops after its rows instead of sorting them all.
+            models.Index(fields=["-created_at", "-id"], name="applicant_newest"),
+            models.Index(fields=["status", "-created_at", "-id"], name="applicant_status_newest"),
+            models.Index(fields=["full_name", "id"], name="applicant_name"),
             models.Index(fields=["email"], name="applicant_email"),
         ]
         verbose_name = _("applicant")

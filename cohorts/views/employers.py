@@ -52,7 +52,7 @@ from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Organisation
 from labportal.core.forms import apply_validation_error
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate_window
 from trainees.models import CompetenceLevel
 from trainees.services.summary import summary_filename, summary_language
 
@@ -95,7 +95,7 @@ def employer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = PartnerFilter(
         request.GET, queryset=access.partner_organisations().order_by("name", "pk")
     )
-    page = paginate(request, filterset.qs)
+    page = paginate_window(request, filterset.qs)
     partners = list(page.object_list)
     prefetch_related_objects(
         partners,

@@ -15,7 +15,7 @@ from cohorts.models import Cohort
 from cohorts.progress import Figures, in_html
 from cohorts.progress import cohort_list as cohorts_with_counts
 from labportal.accounts.http import AuthenticatedHttpRequest
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate_window
 from trainees import access as trainee_access
 
 
@@ -27,7 +27,8 @@ def _require_lab(request: AuthenticatedHttpRequest) -> None:
 @login_required
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_lab(request)
-    page = paginate(request, cohorts_with_counts())
+    # Counted without the enrolment counts, which join every cohort's enrolments.
+    page = paginate_window(request, cohorts_with_counts(), count_queryset=Cohort.objects.all())
     return render(
         request,
         "cohorts/cohort_list.html",

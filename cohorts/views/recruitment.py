@@ -35,7 +35,7 @@ from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.signals import client_ip
 from labportal.core.forms import apply_validation_error
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate, paginate_window
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +115,7 @@ def applicant_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         access.applicants_visible_to(request.user).select_related("cohort").defer(*LIST_DEFERRED)
     )
     filterset = ApplicantFilter(request.GET, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
-    page.object_list = list(page.object_list)
+    page = paginate_window(request, filterset.qs)
     # Counted for the shown page only, so that counting the matches stays a plain count.
     counts = dict(
         ApplicantSkill.objects.filter(applicant__in=[a.pk for a in page.object_list])

@@ -22,7 +22,7 @@ from labportal.accounts.forms import (
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Invitation, Organisation, Role, User
 from labportal.core.forms import apply_validation_error
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate, paginate_window
 
 MANAGERS = (Role.ADMIN, Role.LAB_LEAD)
 
@@ -34,7 +34,7 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "department__organisation", "organisation"
     )
     filterset = UserFilter(request.GET, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
+    page = paginate_window(request, filterset.qs)
     return render(
         request,
         "accounts/user_list.html",
@@ -86,7 +86,7 @@ def invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "department__organisation", "organisation", "invited_by"
     )
     filterset = InvitationFilter(request.GET, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
+    page = paginate_window(request, filterset.qs)
     return render(
         request,
         "accounts/invitation_list.html",
@@ -214,7 +214,7 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("name")
     )
     filterset = OrganisationFilter(request.GET, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
+    page = paginate_window(request, filterset.qs)
     return render(
         request,
         "accounts/organisation_list.html",

@@ -45,6 +45,13 @@ class WindowPage:
     def __len__(self) -> int:
         return len(self.object_list)
 
+    @property
+    def num_pages(self) -> int | None:
+        """The number of pages when the total is exact; None past the cap."""
+        if self.total_is_capped:
+            return None
+        return max(1, -(-self.total // self.paginator.per_page))
+
     def has_next(self) -> bool:
         return self._has_next
 
@@ -118,8 +125,11 @@ def paginate_window(
 ) -> WindowPage:
     """The requested page of `queryset` without an exact count of the whole list.
 
-    For lists that can grow large (the idea inbox). Templates link to the previous
-    and next page with `{% querystring page=... %}` and show `page.total`."""
+    For lists that can grow large (ideas, trainees, applicants, people, the audit log).
+    `templates/includes/_pagination.html` links to the previous and next page with
+    `{% querystring page=... %}`; `page.total` (with `page.total_is_capped`) is the count.
+    `count_queryset`, when given, is what the total counts: the same rows without the
+    page's annotations, so that counting them stays a plain count."""
     paginator = WindowPaginator(
         queryset, per_page or settings.PAGE_SIZE, count_queryset=count_queryset
     )

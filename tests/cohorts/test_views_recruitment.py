@@ -8,6 +8,7 @@ and huge answers refused with a message and nothing saved, HTML shown as text.
 The screening side: the lab only; filtered, searched and sorted lists; the moves the
 status table offers, a reason to decline, a refused move keeping the note."""
 
+import datetime
 import itertools
 import logging
 import secrets
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import Applicant, ApplicantStatus, CohortStatus
 from cohorts.services import recruitment_spam
@@ -321,6 +323,33 @@ def test_the_list_filters_searches_and_sorts(lab_lead):
     assert names("?status=shortlisted&sort=name") == ["Bo Ek", "Cia Dahl"]
     assert names("?q=anna@example") == ["Anna Berg"]
     assert names("?q=dahl cia") == ["Cia Dahl"]
+
+
+def test_the_cohort_choice_leaves_out_cohorts_ended_long_ago_unless_asked_for(lab_lead):
+    today = timezone.localdate()
+    recent = CohortFactory(
+        name="Nyss",
+        starts_on=today - datetime.timedelta(days=500),
+        ends_on=today - datetime.timedelta(days=200),
+    )
+    old = CohortFactory(
+        name="Förr",
+        starts_on=today - datetime.timedelta(days=900),
+        ends_on=today - datetime.timedelta(days=500),
+    )
+    ApplicantFactory(cohort=old, full_name="Ola Gammal")
+    client = client_for(lab_lead)
+    url = reverse("cohorts:applicant_list")
+
+    def choices(query=""):
+        form = client.get(url + query).context["filter"].form
+        return {label for _value, label in form.fields["cohort"].choices}
+
+    assert recent.name in choices() and old.name not in choices()
+    # a link from the old cohort's page still filters by it
+    response = client.get(url + f"?cohort={old.pk}")
+    assert old.name in choices(f"?cohort={old.pk}")
+    assert [a.full_name for a in response.context["page"].object_list] == ["Ola Gammal"]
 
 
 def test_the_detail_shows_answers_skills_history_and_the_moves_offered(lab_lead):

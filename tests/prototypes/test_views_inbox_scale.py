@@ -95,11 +95,24 @@ def test_idea_list_page_past_the_end_shows_the_last_page(settings, lab_lead, dep
 
 # The filter form ----------------------------------------------------------------
 def test_idea_list_filter_form_is_plain_accessible_html(lab_lead, inbox):
-    response = english(lab_lead).get(reverse("prototypes:list"), {"status": "accepted", "q": "bok"})
+    response = english(lab_lead).get(
+        reverse("prototypes:list"),
+        {"status": "accepted", "q": "bok", "organisation": inbox["home"].organisation_id},
+    )
 
     html = response.content.decode()
     assert '<legend class="visually-hidden">Filter the list</legend>' in html
-    for name in ("q", "status", "department", "benefit_size", "urgency", "skill", "age", "sort"):
+    for name in (
+        "q",
+        "status",
+        "organisation",
+        "department",
+        "benefit_size",
+        "urgency",
+        "skill",
+        "age",
+        "sort",
+    ):
         assert f'<label class="form-label" for="id_{name}">' in html
         assert f'name="{name}"' in html
     assert '<option value="accepted" selected>' in html
@@ -108,7 +121,8 @@ def test_idea_list_filter_form_is_plain_accessible_html(lab_lead, inbox):
     # The labels the form field would give (`Department.__str__`, `Skill.name`).
     assert f'<option value="{inbox["web"].pk}">Web</option>' in html
     assert f'<option value="{inbox["home"].pk}">{inbox["home"]}</option>' in html
-    assert '<option value="" selected>All departments</option>' in html
+    assert '<option value="" selected>Any department</option>' in html
+    assert f'<option value="{inbox["home"].organisation_id}" selected>' in html
     assert "div_id_" not in html  # no crispy wrapper left
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import User
 from labportal.core.forms import apply_validation_error
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate_window
 from trainees import access, log_figures
 from trainees.forms_logs import LogCommentForm, ProgressLogForm, WeekField
 from trainees.models import ProgressLog, monday_of
@@ -66,12 +66,13 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     enrolments = log_figures.enrolments_of(trainee)
     target = log_figures.target_of(log_figures.current_enrolment(enrolments, today))
     logs = access.logs_visible_to(user).filter(trainee=trainee)
-    page = paginate(
+    page = paginate_window(
         request,
         logs.select_related("enrolment__cohort")
         .defer(*LIST_DEFERRED)
         .annotate(comment_count=Count("comments"))
         .order_by("-week"),
+        count_queryset=logs,
     )
     can_write = access.can_write_log(user, trainee)
     this_week = monday_of(today)
@@ -94,7 +95,12 @@ def log_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _trainee_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
     trainees = access.trainees_visible_to(request.user)
-    page = paginate(request, log_figures.trainee_overview(trainees, timezone.localdate()))
+    # Counted on the trainees alone: the overview's figures need every trainee's logs.
+    page = paginate_window(
+        request,
+        log_figures.trainee_overview(trainees, timezone.localdate()),
+        count_queryset=trainees,
+    )
     return render(
         request,
         "trainees/log_trainee_list.html",

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
 from labportal.accounts.models import Role, User
 from labportal.core.forms import apply_validation_error
-from labportal.core.pagination import paginate
+from labportal.core.pagination import paginate_window
 from labportal.core.services import record_audit
 from trainees import access
 from trainees.filters_competence import TraineeFilter
@@ -35,18 +36,31 @@ from trainees.views.outcomes import outcome_offer
 
 
 # The lab's list --------------------------------------------------------------------------
+def _skill_count(condition: Q) -> Coalesce:
+    records = (
+        SkillRecord.objects.filter(condition, trainee=OuterRef("pk"))
+        .order_by()
+        .values("trainee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(records), 0)
+
+
 @role_required(*access.LAB_ROLES)
 def trainee_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every trainee with the size and state of their competence profile."""
-    queryset = (
-        access.trainees_visible_to(request.user)
-        .annotate(
-            skill_count=Count("skill_records"),
-            waiting_count=Count(
-                "skill_records", filter=Q(skill_records__validated_level__isnull=True)
-            ),
-        )
-        .prefetch_related(
+    filterset = TraineeFilter(
+        request.GET, queryset=access.trainees_visible_to(request.user), request=request
+    )
+    # Without an exact count (`paginate_window`), and the skill counts as subqueries,
+    # computed for the page's rows only: a grouped count joined every trainee's skills.
+    page = paginate_window(
+        request,
+        filterset.qs.annotate(
+            skill_count=_skill_count(Q()),
+            waiting_count=_skill_count(Q(validated_level__isnull=True)),
+        ).prefetch_related(
             Prefetch(
                 "skill_records",
                 queryset=SkillRecord.objects.filter(validated_level__isnull=False)
@@ -54,10 +68,9 @@ def trainee_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 .order_by("skill__name_sv"),
                 to_attr="validated_records",
             )
-        )
+        ),
+        count_queryset=filterset.qs,
     )
-    filterset = TraineeFilter(request.GET, queryset=queryset, request=request)
-    page = paginate(request, filterset.qs)
     return render(request, "trainees/trainee_list.html", {"filter": filterset, "page": page})
 
 
