@@ -22,7 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from cohorts.models import (
     Assignment,
@@ -39,6 +41,7 @@ EXODUS_SHARE = 0.3
 EXODUS_MIN = 2
 EXODUS_GAP_DAYS = 31
 MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
+COHORTS_PER_PAGE = 10
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -196,8 +199,9 @@ class MonthCount:
 @dataclass
 class Timeline:
     window: Window
-    cohorts: list[CohortRow]
+    cohorts: list[CohortRow]  # the page's
     months: list[MonthCount]
+    page: Page[Cohort]  # of the cohorts in the window and scope
 
     @property
     def assignments(self) -> list[tuple[CohortRow, AssignmentRow]]:
@@ -212,40 +216,79 @@ def _overlaps(window: Window, prefix: str = "") -> Q:
     return Q(**{f"{prefix}starts_on__lte": window.end, f"{prefix}ends_on__gte": window.start})
 
 
-def headcount(window: Window) -> list[MonthCount]:
-    """Trainees enrolled, starting and leaving per month of the window: one query."""
-    moves_on = Enrolment.objects.filter(
-        trainee=OuterRef("trainee"),
-        starts_on__gt=OuterRef("ends_on"),
-        starts_on__lte=OuterRef("ends_on") + datetime.timedelta(days=EXODUS_GAP_DAYS),
-    )
-    aggregates: dict[str, Any] = {}
+def _in_scope(
+    queryset: QuerySet[Any], organisation_id: int | None, prefix: str = ""
+) -> QuerySet[Any]:
+    if organisation_id is None:
+        return queryset
+    return queryset.filter(**{f"{prefix}organisation_id": organisation_id})
+
+
+def headcount(window: Window, organisation_id: int | None = None) -> list[MonthCount]:
+    """Trainees enrolled, starting and leaving per month of the window in the cohorts of
+    `organisation_id` (None: all): one query.
+
+    Written as SQL: the ORM took ~20 ms to build its 54 filtered counts, 20 times what
+    PostgreSQL takes to answer them for one organisation."""
+    columns: list[str] = []
+    params: dict[str, Any] = {
+        "start": window.start,
+        "end": window.end,
+        "gap": EXODUS_GAP_DAYS,
+        "organisation": organisation_id,
+    }
     for n, month in enumerate(window.months):
-        last = add_months(month, 1) - datetime.timedelta(days=1)
-        aggregates[f"h{n}"] = Count(
-            "trainee", distinct=True, filter=Q(starts_on__lte=last, ends_on__gte=month)
-        )
-        aggregates[f"s{n}"] = Count(
-            "trainee", distinct=True, filter=Q(starts_on__range=(month, last))
-        )
-        aggregates[f"l{n}"] = Count(
-            "trainee", distinct=True, filter=Q(ends_on__range=(month, last), moves_on=False)
-        )
-    counts = (
-        Enrolment.objects.filter(_overlaps(window))
-        .annotate(moves_on=Exists(moves_on))
-        .aggregate(**aggregates)
-    )
+        params[f"m{n}"], params[f"l{n}"] = month, add_months(month, 1) - datetime.timedelta(days=1)
+        columns += [
+            f"count(DISTINCT trainee_id) FILTER (WHERE starts_on <= %(l{n})s"
+            f" AND ends_on >= %(m{n})s)",
+            f"count(DISTINCT trainee_id) FILTER (WHERE starts_on BETWEEN %(m{n})s AND %(l{n})s)",
+            f"count(DISTINCT trainee_id) FILTER (WHERE ends_on BETWEEN %(m{n})s AND %(l{n})s"
+            " AND NOT moves_on)",
+        ]
+    enrolment, cohort = Enrolment._meta.db_table, Cohort._meta.db_table
+    scope = "" if organisation_id is None else "AND c.organisation_id = %(organisation)s"
+    sql = f"""
+        SELECT {", ".join(columns)} FROM (
+            SELECT e.trainee_id, e.starts_on, e.ends_on, EXISTS (
+                SELECT 1 FROM {enrolment} n WHERE n.trainee_id = e.trainee_id
+                AND n.starts_on > e.ends_on AND n.starts_on <= e.ends_on + %(gap)s
+            ) AS moves_on
+            FROM {enrolment} e JOIN {cohort} c ON c.id = e.cohort_id
+            WHERE e.starts_on <= %(end)s AND e.ends_on >= %(start)s {scope}
+        ) AS enrolled"""  # noqa: S608 - tables and columns are ours; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = cursor.fetchone()
     return [
-        MonthCount(month, counts[f"h{n}"], counts[f"s{n}"], counts[f"l{n}"])
+        MonthCount(month, counts[3 * n], counts[3 * n + 1], counts[3 * n + 2])
         for n, month in enumerate(window.months)
     ]
 
 
-def build_timeline(window: Window) -> Timeline:
-    """Every cohort with an enrolment or its own period in the window, in start order."""
+def cohorts_in(window: Window, organisation_id: int | None = None) -> QuerySet[Cohort]:
+    """The cohorts of the scope running in the window or with a trainee enrolled in it
+    (an enrolment may outlast its cohort's own period), in start order."""
+    enrolled = Enrolment.objects.filter(_overlaps(window), cohort=OuterRef("pk"))
+    return _in_scope(
+        Cohort.objects.filter(_overlaps(window) | Q(Exists(enrolled))), organisation_id
+    ).order_by("starts_on", "name", "pk")
+
+
+def build_timeline(
+    window: Window, organisation_id: int | None = None, page_number: int | str | None = 1
+) -> Timeline:
+    """One page of the cohorts in the window (see `cohorts_in`) with their trainees,
+    rotations and assignments, and the headcount of the whole scope."""
+    page = Paginator(
+        cohorts_in(window, organisation_id).only(
+            "name", "capacity", "status", "starts_on", "ends_on"
+        ),
+        COHORTS_PER_PAGE,
+    ).get_page(page_number)
+    cohorts = list(page.object_list)
     enrolments = list(
-        Enrolment.objects.filter(_overlaps(window))
+        Enrolment.objects.filter(_overlaps(window), cohort_id__in=[c.pk for c in cohorts])
         .select_related("trainee")
         .only(
             "cohort_id",
@@ -257,12 +300,6 @@ def build_timeline(window: Window) -> Timeline:
             "trainee__removed_at",
         )
         .order_by("trainee__full_name", "pk")
-    )
-    cohort_ids = {e.cohort_id for e in enrolments}
-    cohorts = list(
-        Cohort.objects.filter(_overlaps(window) | Q(pk__in=cohort_ids))
-        .only("name", "capacity", "status", "starts_on", "ends_on")
-        .order_by("starts_on", "name")
     )
     rows = {
         c.pk: CohortRow(
@@ -300,7 +337,12 @@ def build_timeline(window: Window) -> Timeline:
                 RotationRow(rotation.organisation.name, rotation_bar, rotation.note)
             )
     _add_assignments(window, rows)
-    return Timeline(window=window, cohorts=list(rows.values()), months=headcount(window))
+    return Timeline(
+        window=window,
+        cohorts=list(rows.values()),
+        months=headcount(window, organisation_id),
+        page=page,
+    )
 
 
 def _add_assignments(window: Window, rows: dict[int, CohortRow]) -> None:

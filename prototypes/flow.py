@@ -1,7 +1,10 @@
 """The idea flow: ideas submitted per department and quarter, how long the lab took
 to answer, and how many it accepted — so the lab sees which departments went quiet.
 
-Everything is aggregated in PostgreSQL: three queries, whatever the number of ideas."""
+Everything is aggregated in PostgreSQL, in a fixed number of queries whatever the
+number of ideas or departments: the page shows one organisation's departments by
+default (`flow_scope`) and a page of departments at a time, with the totals and the
+quiet departments counted over every department of the scope."""
 
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ from django.db.models import (
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from labportal.accounts.models import Department
+from labportal.accounts.models import Department, Organisation
+from labportal.accounts.scope import OrganisationScope, organisation_scope
 from prototypes.models import IdeaEvent, IdeaStatus
 
 
@@ -62,18 +66,30 @@ class DepartmentFlow:
         return sum(self.counts[-2:]) == 0
 
 
+QUIET_SHOWN = 10  # the quiet departments named; the rest are counted
+
+
 @dataclass
 class FlowReport:
     quarters: list[Quarter]
-    rows: list[DepartmentFlow] = field(default_factory=list)
+    rows: list[DepartmentFlow] = field(default_factory=list)  # the departments shown
+    totals: list[int] = field(default_factory=list)  # per quarter, every department
+    quiet: list[Department] = field(default_factory=list)  # the first QUIET_SHOWN
+    quiet_count: int = 0  # every quiet department
 
     @property
-    def totals(self) -> list[int]:
-        return [sum(row.counts[i] for row in self.rows) for i in range(len(self.quarters))]
+    def quiet_not_shown(self) -> int:
+        return self.quiet_count - len(self.quiet)
 
-    @property
-    def quiet(self) -> list[DepartmentFlow]:
-        return [row for row in self.rows if row.is_quiet]
+
+def flow_scope(departments: QuerySet, own: int | None, asked: str) -> OrganisationScope:
+    """Whose departments the page shows, among the organisations of `departments`
+    (see `labportal.accounts.scope`)."""
+    return organisation_scope(
+        Organisation.objects.filter(Exists(departments.filter(organisation=OuterRef("pk")))),
+        own,
+        asked,
+    )
 
 
 def quarters_back(count: int, today: datetime.date | None = None) -> list[Quarter]:
@@ -89,16 +105,30 @@ def quarters_back(count: int, today: datetime.date | None = None) -> list[Quarte
     return list(reversed(quarters))
 
 
-def idea_flow(ideas: QuerySet, departments: QuerySet, quarters: list[Quarter]) -> FlowReport:
+def idea_flow(
+    ideas: QuerySet,
+    departments: QuerySet,
+    quarters: list[Quarter],
+    shown: list[Department] | None = None,
+) -> FlowReport:
     """Aggregate `ideas` (already limited to what the viewer may see) per department
-    of `departments` over `quarters`."""
+    of `departments` over `quarters`: a row for each department of `shown` (a page of
+    `departments`; by default all of them), the totals and the quiet departments over
+    all of `departments`."""
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(quarters[0].start, datetime.time.min, tzinfo=tz)
+    recent = datetime.datetime.combine(quarters[-2:][0].start, datetime.time.min, tzinfo=tz)
     in_period = ideas.filter(submitted_at__gte=start)
+    if shown is None:
+        shown = list(
+            departments.order_by("organisation__name", "name").select_related("organisation")
+        )
+    pks = [department.pk for department in shown]
+    on_page = in_period.filter(department_id__in=pks)
 
     counts: dict[tuple[int, datetime.date], int] = {}
     for row in (
-        in_period.annotate(quarter=TruncQuarter("submitted_at", tzinfo=tz))
+        on_page.annotate(quarter=TruncQuarter("submitted_at", tzinfo=tz))
         .values("department_id", "quarter")
         .annotate(n=Count("pk"))
         .order_by()
@@ -107,7 +137,7 @@ def idea_flow(ideas: QuerySet, departments: QuerySet, quarters: list[Quarter]) -
 
     stats: dict[int, dict[str, Any]] = {
         row["department_id"]: row
-        for row in in_period.annotate(
+        for row in on_page.annotate(
             was_accepted=Exists(
                 IdeaEvent.objects.filter(idea=OuterRef("pk"), to_status=IdeaStatus.ACCEPTED)
             )
@@ -125,14 +155,35 @@ def idea_flow(ideas: QuerySet, departments: QuerySet, quarters: list[Quarter]) -
         )
         .order_by()
     }
-
-    report = FlowReport(quarters=quarters)
     # Only ideas that were submitted have a submission time, so drafts never count here.
-    for department in (
-        departments.annotate(last_submitted=Max("ideas__submitted_at"))
-        .order_by("organisation__name", "name")
-        .select_related("organisation")
-    ):
+    latest = dict(
+        Department.objects.filter(pk__in=pks)
+        .annotate(last_submitted=Max("ideas__submitted_at"))
+        .values_list("pk", "last_submitted")
+    )
+    per_quarter = {
+        timezone.localtime(row["quarter"], tz).date(): row["n"]
+        for row in in_period.filter(department__in=departments.values("pk"))
+        .annotate(quarter=TruncQuarter("submitted_at", tzinfo=tz))
+        .values("quarter")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    quiet = departments.exclude(
+        Exists(ideas.filter(department=OuterRef("pk"), submitted_at__gte=recent))
+    )
+
+    report = FlowReport(
+        quarters=quarters,
+        totals=[per_quarter.get(quarter.start, 0) for quarter in quarters],
+        quiet=list(
+            quiet.select_related("organisation").order_by("organisation__name", "name")[
+                :QUIET_SHOWN
+            ]
+        ),
+        quiet_count=quiet.count(),
+    )
+    for department in shown:
         stat = stats.get(department.pk, {})
         median = stat.get("median_to_triage")
         report.rows.append(
@@ -143,7 +194,7 @@ def idea_flow(ideas: QuerySet, departments: QuerySet, quarters: list[Quarter]) -
                 median_days_to_triage=median.total_seconds() / 86400 if median else None,
                 accepted=stat.get("accepted", 0),
                 decided=stat.get("decided", 0),
-                last_submitted=department.last_submitted,
+                last_submitted=latest.get(department.pk),
             )
         )
     return report

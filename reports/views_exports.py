@@ -84,7 +84,7 @@ def _rows_download(
 @login_required
 def exports_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reports(request)
-    form = ReportFilterForm(request.GET or {})
+    form = ReportFilterForm(request.GET, user=request.user)
     named = NamedExportForm() if access.can_export_named(request.user) else None
     return _render_exports(request, form, named, status=200 if form.is_valid() else 400)
 
@@ -101,7 +101,6 @@ def _render_exports(
         "named_form": named_form,
         "history_form": HistoryExportForm(allow_named=access.can_export_named(request.user)),
         "keep_hours": settings.EXPORT_KEEP_HOURS,
-        "query": request.GET.urlencode(),
     }
     return render(request, "reports/exports.html", context, status=status)
 
@@ -114,7 +113,7 @@ def export_download(
     """`kind` "figures" (the dashboard's table, suppressed) or "rows" (pseudonymised
     outcome rows), as `file_format` "csv" or "xlsx", for the filters in the query."""
     _require_reports(request)
-    form = ReportFilterForm(request.GET or {})
+    form = ReportFilterForm(request.GET, user=request.user)
     if kind not in ("figures", "rows") or file_format not in FORMATS:
         raise Http404
     if not form.is_valid():
@@ -168,7 +167,7 @@ def export_logs(request: AuthenticatedHttpRequest, file_format: str) -> HttpResp
     _require_reports(request)
     if file_format not in FORMATS:
         raise Http404
-    form = ReportFilterForm(request.GET or {})
+    form = ReportFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return exports_page(request)
     return _export_rows(request, LogExport(), form.filters(), "logs", file_format)
@@ -181,7 +180,7 @@ def export_named(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     reason, for the filters in the query."""
     if not access.can_export_named(request.user):
         raise PermissionDenied
-    filters_form = ReportFilterForm(request.GET or {})
+    filters_form = ReportFilterForm(request.GET, user=request.user)
     form = NamedExportForm(request.POST)
     if not filters_form.is_valid() or not form.is_valid():
         return _render_exports(request, filters_form, form, status=400)
@@ -201,7 +200,7 @@ def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard's figures and charts as a PDF for the municipal board. Made in
     the request: a few pages of aggregated figures take WeasyPrint about a second."""
     _require_reports(request)
-    form = ReportFilterForm(request.GET or {})
+    form = ReportFilterForm(request.GET, user=request.user)
     if not form.is_valid():
         return exports_page(request)
     report = outcome_report(form.grouping(), form.filters())

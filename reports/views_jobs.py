@@ -25,7 +25,7 @@ from reports.jobs import request_export
 def export_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_see_reports(request.user):
         raise PermissionDenied
-    filters = ReportFilterForm(request.GET or {})
+    filters = ReportFilterForm(request.GET, user=request.user)
     form = HistoryExportForm(request.POST, allow_named=access.can_export_named(request.user))
     if not filters.is_valid() or not form.is_valid():
         messages.error(request, " ".join(form.errors_text() or [_("Check the filters.")]))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,8 @@ from cohorts.services.planning import PlanningWarnings, assign_idea, describe, p
 from cohorts.services.planning_match import load_match
 from labportal.accounts.access import role_required
 from labportal.accounts.http import AuthenticatedHttpRequest
+from labportal.accounts.models import Organisation
+from labportal.accounts.scope import OrganisationScope, organisation_scope
 from labportal.core.forms import apply_validation_error
 from labportal.core.models import Skill
 from labportal.core.pagination import paginate
@@ -58,11 +61,26 @@ def backlog_context(request: AuthenticatedHttpRequest, params: QueryDict) -> dic
     return {"backlog_filter": backlog, "backlog": paginate(request, backlog.qs, BACKLOG_PAGE_SIZE)}
 
 
+def board_scope(request: AuthenticatedHttpRequest, params: QueryDict) -> OrganisationScope:
+    """Whose cohorts the board shows (see `labportal.accounts.scope`)."""
+    running = Cohort.objects.filter(organisation=OuterRef("pk"))
+    return organisation_scope(
+        Organisation.objects.filter(Exists(running)),
+        request.user.organisation_id,
+        params.get("organisation", ""),
+    )
+
+
 def board_context(
     request: AuthenticatedHttpRequest, window: board.Window, params: QueryDict
 ) -> dict[str, Any]:
+    scope = board_scope(request, params)
     return {
-        "timeline": board.build_timeline(window),
+        "timeline": board.build_timeline(
+            window, scope.organisation_id, params.get("cohort_page", 1)
+        ),
+        "scope": scope,
+        "board_query": params,
         "window": window,
         "month": window.param,
         "today": timezone.localdate(),
@@ -264,11 +282,13 @@ def _assigned(request: AuthenticatedHttpRequest, assignment: Any, month: str) ->
         url = reverse("cohorts:board")
         return redirect(f"{url}?month={month}" if month else url)
     window = board.window_from(month, timezone.localdate())
+    # The board the planner looks at (its scope and page) is in the address htmx sends.
+    shown = QueryDict(urlsplit(request.headers.get("HX-Current-URL", "")).query)
     return render(
         request,
         "cohorts/includes/_board_assigned.html",
         {
-            **board_context(request, window, QueryDict()),
+            **board_context(request, window, shown),
             "message": message,
             "assignment": assignment,
             "is_table": "view=table" in request.headers.get("HX-Current-URL", ""),

@@ -200,3 +200,62 @@ def test_the_backlog_is_searched_in_place_with_htmx(lab_lead):
     assert "Parkeringstillstånd digitalt" in html
     assert "Bokning av lokaler" not in html
     assert "<html" not in html
+
+
+# Whose cohorts, and pages of cohorts ----------------------------------------------------------
+def test_the_board_shows_the_planners_own_organisation_by_default_or_all(lab_lead):
+    lab_lead.organisation = OrganisationFactory(name="Labbkommunen")
+    lab_lead.save(update_fields=["organisation"])
+    ours = CohortFactory(
+        name="Vår omgång", organisation=lab_lead.organisation, starts_on=D(2026, 1, 1)
+    )
+    theirs = CohortFactory(name="Grannens omgång", starts_on=D(2026, 1, 1))
+    enrol(ours, D(2026, 1, 1), D(2026, 6, 30))
+    for _ in range(2):
+        enrol(theirs, D(2026, 1, 1), D(2026, 6, 30))
+    client = client_for(lab_lead)
+    url = reverse("cohorts:board") + "?month=2026-01"
+
+    own = client.get(url)
+    every = client.get(url + "&organisation=all")
+    old_link = client.get(url + "&organisation=999999")
+
+    assert [c.name for c in own.context["timeline"].cohorts] == ["Vår omgång"]
+    assert own.context["timeline"].months[0].headcount == 1  # the scope's trainees only
+    assert own.context["scope"].value == str(lab_lead.organisation_id)
+    assert {c.name for c in every.context["timeline"].cohorts} == {"Vår omgång", "Grannens omgång"}
+    assert every.context["timeline"].months[0].headcount == 3
+    assert old_link.context["scope"].value == str(lab_lead.organisation_id)
+    # the choice lists the organisations that run cohorts, after "all"
+    options = [label for _value, label in own.context["scope"].options]
+    assert options[0] == "Alla organisationer"
+    assert set(options[1:]) == {lab_lead.organisation.name, theirs.organisation.name}
+
+
+def test_a_planner_without_cohorts_of_their_own_sees_all(lab_lead):
+    CohortFactory(name="Grannens omgång", starts_on=D(2026, 1, 1))
+
+    response = client_for(lab_lead).get(reverse("cohorts:board") + "?month=2026-01")
+
+    assert response.context["scope"].value == "all"
+    assert [c.name for c in response.context["timeline"].cohorts] == ["Grannens omgång"]
+
+
+def test_cohorts_come_ten_to_a_page_in_start_order(lab_lead):
+    for n in range(12):
+        CohortFactory(name=f"Omgång {n:02d}", starts_on=D(2026, 1, 1) + datetime.timedelta(n))
+    client = english(lab_lead)
+    url = reverse("cohorts:board") + "?month=2026-01"
+
+    first = client.get(url)
+    second = client.get(url + "&cohort_page=2")
+    past_the_end = client.get(url + "&cohort_page=9")
+
+    assert [c.name for c in first.context["timeline"].cohorts] == [
+        f"Omgång {n:02d}" for n in range(10)
+    ]
+    assert [c.name for c in second.context["timeline"].cohorts] == ["Omgång 10", "Omgång 11"]
+    assert "Cohorts 1\u201310 of 12" in first.content.decode()
+    assert "cohort_page=2" in first.content.decode()
+    assert "Cohorts 11\u201312 of 12" in second.content.decode()
+    assert past_the_end.context["timeline"].page.number == 2

@@ -12,9 +12,9 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, MFA check, the six of the timeline, the backlog's count, page and
-# skills, and a spare.
-MAX_BOARD_QUERIES = 14
+# Session, user, MFA check, the organisations to choose from, the cohorts' count and
+# page, the five of the timeline, the backlog's count, page and skills, and a spare.
+MAX_BOARD_QUERIES = 16
 # ... the idea and its skills, the plan check, the four of the match and the choices.
 MAX_MATCH_QUERIES = 12
 SIZES = ((3, 12, 20), (30, 300, 2000))

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from labportal.accounts.models import Department
-from prototypes import flow
+from prototypes import flow, views
 from prototypes.models import Idea, IdeaStatus
-from tests.accounts.factories import DepartmentFactory
+from tests.accounts.factories import DepartmentFactory, OrganisationFactory
 from tests.conftest import client_for, english
 from tests.prototypes.factories import IdeaEventFactory, IdeaFactory
 
@@ -37,7 +37,7 @@ def test_idea_flow_page_counts_per_department_and_lists_the_quiet_ones(lab_lead)
     assert rows[steady].counts[-1] == 1
     assert rows[quiet].counts == [0, 0, 0, 0]
     assert response.context["report"].totals[-1] == 3
-    quiet_names = {row.department for row in response.context["report"].quiet}
+    quiet_names = set(response.context["report"].quiet)
     assert quiet in quiet_names
     assert not quiet_names & {busy, steady}
     html = response.content.decode()
@@ -124,3 +124,76 @@ def test_idea_flow_counts_ideas_in_their_quarter(lab_lead):
         "2025 Q2",
     ]
     assert report.rows[0].counts == [0, 0, 1, 3]
+
+
+@pytest.fixture
+def two_organisations(lab_lead):
+    """The lab lead's organisation with a department, and another with one."""
+    home = OrganisationFactory(name="Hemkommunen")
+    away = OrganisationFactory(name="Grannkommunen")
+    DepartmentFactory(name="Hemförvaltningen", organisation=home)
+    DepartmentFactory(name="Grannförvaltningen", organisation=away)
+    lab_lead.organisation = home
+    lab_lead.save(update_fields=["organisation"])
+    return home, away
+
+
+def shown(response):
+    return [row.department.name for row in response.context["report"].rows]
+
+
+def test_idea_flow_shows_the_users_organisation_by_default_and_every_one_when_asked(
+    lab_lead, two_organisations
+):
+    home, away = two_organisations
+    client = english(lab_lead)
+
+    default = client.get(reverse("prototypes:flow"))
+    everyone = client.get(reverse("prototypes:flow"), {"organisation": "all"})
+    other = client.get(reverse("prototypes:flow"), {"organisation": away.pk})
+    old_link = client.get(reverse("prototypes:flow"), {"organisation": "nonsense"})
+
+    assert shown(default) == shown(old_link) == ["Hemförvaltningen"]
+    assert shown(everyone) == ["Grannförvaltningen", "Hemförvaltningen"]
+    assert shown(other) == ["Grannförvaltningen"]
+    assert default.context["scope"].value == str(home.pk)
+    assert [label for _value, label in default.context["scope"].options] == [
+        "All organisations",
+        "Grannkommunen",
+        "Hemkommunen",
+    ]
+    assert f'<option value="{home.pk}" selected>' in default.content.decode()
+
+
+def test_idea_flow_shows_every_organisation_to_someone_whose_own_has_no_department(lab_lead):
+    DepartmentFactory(name="Ensam förvaltning")
+
+    response = english(lab_lead).get(reverse("prototypes:flow"))
+
+    assert response.context["scope"].organisation_id is None
+    assert shown(response) == ["Ensam förvaltning"]
+
+
+def test_idea_flow_shows_a_page_of_departments_with_the_totals_of_them_all(lab_lead):
+    place = OrganisationFactory(name="Storstaden")
+    now = timezone.now()
+    for n in range(views.FLOW_PAGE_SIZE + 2):
+        department = DepartmentFactory(name=f"Förvaltning {n:02}", organisation=place)
+        if n < flow.QUIET_SHOWN + 5:
+            continue  # quiet: more of them than the page names
+        IdeaFactory(department=department, submitted_at=now)
+    client = english(lab_lead)
+
+    first = client.get(reverse("prototypes:flow"), {"organisation": place.pk})
+    second = client.get(reverse("prototypes:flow"), {"organisation": place.pk, "page": 2})
+
+    report = first.context["report"]
+    assert len(report.rows) == views.FLOW_PAGE_SIZE
+    assert shown(second) == ["Förvaltning 25", "Förvaltning 26"]
+    assert report.totals[-1] == views.FLOW_PAGE_SIZE + 2 - flow.QUIET_SHOWN - 5
+    assert second.context["report"].totals == report.totals
+    assert len(report.quiet) == flow.QUIET_SHOWN
+    assert report.quiet_count == flow.QUIET_SHOWN + 5
+    html = first.content.decode()
+    assert "and 5 more departments." in html
+    assert f"departments 1 to {views.FLOW_PAGE_SIZE} of {views.FLOW_PAGE_SIZE + 2}" in html
