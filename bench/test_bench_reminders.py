@@ -66,11 +66,16 @@ except ImportError:  # pragma: no cover - the writer is optional for a local run
 ROOT = Path(__file__).resolve().parents[1]
 # bench/ is outside tests/ and its conftest: the tasks get a queue of their own here.
 QUEUE = f"labportal-bench-{uuid.uuid4().hex[:12]}"
-TRAINEES = 10_000
+# For a quick run while iterating: BENCH_REMINDER_EMAILS=2000 BENCH_REMINDER_WORKERS=2
+# (the target is asserted only at the full 10,000).
+FULL_SIZE = 10_000
+TRAINEES = int(os.environ.get("BENCH_REMINDER_EMAILS", FULL_SIZE))
 TARGET_SECONDS = 60
 TARGET_WORKERS = 2
 # (processes, pool) in the order run.
-CONFIGURATIONS = [(1, "solo"), (2, "solo"), (4, "solo")]
+CONFIGURATIONS = [
+    (int(count), "solo") for count in os.environ.get("BENCH_REMINDER_WORKERS", "1,2,4").split(",")
+]
 SINK_ALONE_MESSAGES = 2_000
 # Give up when nothing was sent for this long.
 STALL_SECONDS = 60
@@ -326,7 +331,7 @@ def test_ten_thousand_reminders_drain_once_each_and_scale_out(bench_queue, tmp_p
             f"{run['drained_s'] or '-':>9} {rate:>8} {run['received']:>8} "
             f"{run['duplicates']:>5} {run['not_sent']:>8} {run['load']:>11}"
         )
-    if record is not None:
+    if record is not None and TRAINEES == FULL_SIZE:
         record(
             "reminders_fan_out",
             {
@@ -346,5 +351,8 @@ def test_ten_thousand_reminders_drain_once_each_and_scale_out(bench_queue, tmp_p
         assert run["emails"] == TRAINEES, run
         assert (run["not_sent"], run["not_received"], run["duplicates"]) == (0, 0, 0), run
         assert run["received"] == TRAINEES, run
-    target = next(run for run in runs if (run["workers"], run["pool"]) == (TARGET_WORKERS, "solo"))
-    assert target["drained_s"] <= TARGET_SECONDS, target
+    target = next(
+        (run for run in runs if (run["workers"], run["pool"]) == (TARGET_WORKERS, "solo")), None
+    )
+    if target is not None and TRAINEES == FULL_SIZE:
+        assert target["drained_s"] <= TARGET_SECONDS, target

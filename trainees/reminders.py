@@ -14,19 +14,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from labportal.accounts.models import Role, User
 from labportal.core.models import OutboxEmail
-from labportal.core.outbox import commit_without_waiting_for_the_disk
-from labportal.core.services import queue_email
+from labportal.core.outbox import render_email
+from labportal.core.outbox_batch import PreparedEmail, queue_prepared_emails
 from trainees.models import ProgressLog, monday_of
 
 WEEK = datetime.timedelta(weeks=1)
+# Stands for the trainee's name in the email rendered once per language: characters
+# that escaping and the templates leave alone.
+NAME_PLACEHOLDER = "[recipient-name]"
 
 
 def reported_week(now: datetime.datetime) -> datetime.date:
@@ -80,35 +83,50 @@ def send_log_reminders(now: datetime.datetime | None = None) -> int:
 
     Idempotent per trainee and week (key ``log-reminder:<trainee>:<ISO week>``): a
     second run queues nothing new, and a run cut short is completed by the next one
-    (each email is committed on its own). Returns the number of emails queued."""
+    (the emails are committed in chunks, each on its own). Returns the number of
+    emails queued.
+
+    Thousands at a time: the rows are inserted in bulk and sent in batches (see
+    `labportal.core.outbox_batch`), and the email is rendered once per language, with
+    each trainee's name put in afterwards (only the name differs between them)."""
     now = now or timezone.now()
     week = reported_week(now)
     today = timezone.localdate(now, timezone.get_default_timezone())
-    trainees = list(trainees_missing_log(week, today).order_by("pk"))
+    trainees = list(
+        trainees_missing_log(week, today)
+        .order_by("pk")
+        .only("pk", "email", "full_name", "language")
+    )
     keys = {trainee.pk: f"log-reminder:{trainee.pk}:{iso_week(week)}" for trainee in trainees}
     done = _already_queued(keys.values())
     # The log form opens on the week the reminder is about.
     log_url = f"{settings.SITE_URL}{reverse('trainees:log_create')}?week={week.isoformat()}"
-    queued = 0
-    for trainee in trainees:
-        if keys[trainee.pk] in done:
-            continue
-        with transaction.atomic():
-            # A flush to disk per email was most of a large run's time. A reminder lost
-            # in a crash of PostgreSQL is queued again by this task's retry (the crash
-            # fails it) or, after it ended, missed: a reminder, not a decision.
-            commit_without_waiting_for_the_disk()
-            queue_email(
-                key=keys[trainee.pk],
-                to=trainee.email,
-                template="log_reminder",
-                context={
-                    "recipient": trainee,
+    rendered: dict[str, tuple[str, str, str]] = {}
+
+    def prepared(trainee: User) -> PreparedEmail:
+        language = trainee.language or settings.LANGUAGE_CODE
+        if language not in rendered:
+            rendered[language] = render_email(
+                "log_reminder",
+                {
+                    "recipient": {"full_name": NAME_PLACEHOLDER, "email": NAME_PLACEHOLDER},
                     "week": week,
                     "week_end": week + datetime.timedelta(days=6),
                     "log_url": log_url,
                 },
-                language=trainee.language,
+                language,
             )
-        queued += 1
-    return queued
+        subject, body_text, body_html = rendered[language]
+        name = trainee.full_name or trainee.email
+        return PreparedEmail(
+            key=keys[trainee.pk],
+            to=trainee.email,
+            subject=subject.replace(NAME_PLACEHOLDER, " ".join(name.split())),
+            body_text=body_text.replace(NAME_PLACEHOLDER, name),
+            # Where the template printed the name autoescaped.
+            body_html=body_html.replace(NAME_PLACEHOLDER, escape(name)),
+        )
+
+    return queue_prepared_emails(
+        prepared(trainee) for trainee in trainees if keys[trainee.pk] not in done
+    )

@@ -15,13 +15,14 @@ One resend too few is a visible, fixable failure; a second copy of a sign-in
 link or a decision is not.
 
 Many sends in a row (a fan-out such as the Monday reminders hands each worker
-process thousands): consecutive sends of a process (thread) share its open SMTP
-connection, instead of a connect, EHLO (with a real relay also TLS and login) and
-QUIT per email, while it is fresh (REUSE_IDLE_SECONDS since the last send, at most
-REUSE_MAX_MESSAGES messages) and of the current settings; any error closes it. And
-the mark "sent" is committed without waiting for the disk (the claim still waits):
-a flush per commit was most of a send's time. The guarantees are per row and
-unchanged: the claim, the lease, one send per claim, the secrets emptied when sent.
+process thousands, in batches: see `outbox_batch`): consecutive sends of a process
+(thread) share its open SMTP connection, instead of a connect, EHLO (with a real
+relay also TLS and login) and QUIT per email, while it is fresh (REUSE_IDLE_SECONDS
+since the last send, at most REUSE_MAX_MESSAGES messages) and of the current
+settings; any error closes it. And the mark "sent" is committed without waiting for
+the disk (the claim still waits): a flush per commit was most of a send's time. The
+guarantees are per row and unchanged: the claim, the lease, one send per claim, the
+secrets emptied when sent.
 """
 
 from __future__ import annotations
@@ -100,11 +101,20 @@ def queue_email(
     if existing:
         return existing
     secrets = _clean_secrets(secrets)
-    context = {
-        "site_url": settings.SITE_URL,
-        **context,
-        **{name: secret_placeholder(name) for name in secrets},
-    }
+    subject, body_text, body_html = render_email(
+        template, {**context, **{name: secret_placeholder(name) for name in secrets}}, language
+    )
+    return _add_to_outbox(
+        key=key, to=to, subject=subject, body_text=body_text, body_html=body_html, secrets=secrets
+    )
+
+
+def render_email(
+    template: str, context: dict[str, Any], language: str | None = None
+) -> tuple[str, str, str]:
+    """Subject (prefixed, on one line), text body and HTML body ("" without a
+    `_body.html`) of `templates/emails/<template>_*` in `language`."""
+    context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject: str = render_to_string(f"emails/{template}_subject.txt", context)
         body_text: str = render_to_string(f"emails/{template}_body.txt", context)
@@ -113,10 +123,7 @@ def queue_email(
             body_html = render_to_string(f"emails/{template}_body.html", context)
         except TemplateDoesNotExist:
             body_html = ""
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return _add_to_outbox(
-        key=key, to=to, subject=subject, body_text=body_text, body_html=body_html, secrets=secrets
-    )
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body_text, body_html
 
 
 def queue_rendered_email(
@@ -222,14 +229,21 @@ def deliver_outbox_email(pk: int) -> Delivery:
         return Delivery("skipped")
     email = OutboxEmail.objects.get(pk=pk)
     try:
-        _send(_message(email))
+        send_over_open_connection(message_of(email))
     except Exception as exc:
         # Only while the row is still ours: after an expired lease another worker has it.
         ours = OutboxEmail.objects.filter(pk=pk, status=OutboxStatus.SENDING, claimed_at=now)
-        return _record_failure(email, ours, exc)
-    # Unconditional on the claim: the message has left, so the row must say so even if
-    # our lease expired meanwhile (and the flush marked it interrupted): this corrects
-    # that mark and stops an administrator's needless "Send again".
+        return record_failure(email, ours, exc)
+    mark_sent(pk)
+    return Delivery("sent")
+
+
+def mark_sent(pk: int) -> None:
+    """Right after the server accepted the email: mark it sent, forget its secrets.
+
+    Unconditional on the claim: the message has left, so the row must say so even if
+    our lease expired meanwhile (and the flush marked it interrupted): this corrects
+    that mark and stops an administrator's needless "Send again"."""
     with transaction.atomic():
         commit_without_waiting_for_the_disk()
         marked = (
@@ -246,7 +260,6 @@ def deliver_outbox_email(pk: int) -> Delivery:
     if not marked:
         # Only after an administrator's "Send again" of an email marked interrupted.
         logger.warning("Outbox email %s was sent again although it had been sent", pk)
-    return Delivery("sent")
 
 
 def commit_without_waiting_for_the_disk() -> None:
@@ -265,7 +278,7 @@ def commit_without_waiting_for_the_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _message(email: OutboxEmail) -> EmailMultiAlternatives:
+def message_of(email: OutboxEmail) -> EmailMultiAlternatives:
     body_text, body_html = email.body_text, email.body_html
     for name, value in email.secret_values.items():
         body_text = body_text.replace(secret_placeholder(name), value)
@@ -312,7 +325,7 @@ def _mail_settings() -> tuple[object, ...]:
     )
 
 
-def _send(message: EmailMultiAlternatives) -> None:
+def send_over_open_connection(message: EmailMultiAlternatives) -> None:
     """Send over this thread's open connection (see the module), else over a new one
     that stays open for the next send. Any error closes it, so that the next send
     starts on a clean connection."""
@@ -371,7 +384,7 @@ def retry_delay(attempts: int) -> timedelta:
     return min(base * 2 ** min(max(attempts - 1, 0), 16), RETRY_DELAY_CAP)
 
 
-def _record_failure(email: OutboxEmail, ours: QuerySet, exc: Exception) -> Delivery:
+def record_failure(email: OutboxEmail, ours: QuerySet, exc: Exception) -> Delivery:
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
     if is_permanent_error(exc) or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         ours.update(status=OutboxStatus.FAILED, claimed_at=None, last_error=error)

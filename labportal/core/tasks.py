@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from labportal.core import outbox, services
+from labportal.core import outbox, outbox_batch, services
 
 # The database was unreachable (restarted, failed over): try again, waiting longer each
 # time (random waits up to 1, 2, 4 ... at most 300 s; under 15 minutes in all, then
@@ -30,6 +30,18 @@ def send_outbox_email(self, outbox_id: int) -> str:  # noqa: ANN001
     if delivery.retry_in is not None:
         raise self.retry(countdown=delivery.retry_in)
     return delivery.outcome
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, **DATABASE_RETRY)
+def send_outbox_batch(self, outbox_ids: list[int]) -> dict[str, int]:  # noqa: ANN001
+    """Send a batch of outbox emails over one connection (see outbox_batch). Safe to
+    run twice: each row is claimed before it is sent, and rows already claimed or sent
+    are skipped. Rows that a temporary error of the server put back are retried in
+    one task after their backoff."""
+    delivery = outbox_batch.deliver_outbox_batch(outbox_ids)
+    if delivery.retry_ids:
+        raise self.retry(args=[delivery.retry_ids], countdown=delivery.retry_in)
+    return dict(delivery.counts)
 
 
 @shared_task(acks_late=True)

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from labportal.accounts import services as account_services
-from labportal.core import outbox, tasks
+from labportal.core import outbox, outbox_batch, tasks
 from labportal.core.models import OutboxEmail, OutboxStatus
 from tests.accounts.factories import UserFactory
 from tests.core.smtp import RecordingHandler, smtp_server
@@ -74,10 +74,7 @@ def smtp():
 def test_killed_workers_never_send_an_email_twice(stack, smtp):
     started = time.monotonic()
     _port, handler = smtp
-    stack.extra_env.update(
-        OUTBOX_SENDING_LEASE_SECONDS=str(LEASE_SECONDS),
-        CELERY_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
-    )
+    short_lease_and_visibility(stack)
     rng = random.Random(SEED)
     admin = UserFactory(role="admin")
 
@@ -91,14 +88,70 @@ def test_killed_workers_never_send_an_email_twice(stack, smtp):
             )
         keys.append(f"invitation:{invitation.pk}")
 
-    # when: the worker is killed once the server has the first email, before its "250"
+    # when: the worker is killed once the server has the first email, before its "250",
+    # and 19 times more at random moments; then beat's flush settles every email
+    window_key, kills = kill_again_and_again(stack, handler, worker, since, rng)
+
+    # then: no event reached the server twice, ... (see `check_each_arrived_at_most_once`)
+    sent, interrupted = check_each_arrived_at_most_once(handler, keys, window_key)
+    # ... a kill interrupts at most the one send in flight (concurrency 1)
+    assert kills[0] == 1
+    assert len(interrupted) <= KILLS
+    assert len(sent) >= EMAILS - KILLS
+    report("worker kill", stack, handler, kills, sent, interrupted, started)
+
+
+def test_killed_workers_never_send_an_email_of_a_batch_twice(stack, smtp, monkeypatch):
+    """The same for emails queued in bulk and sent in batches (the Monday reminders):
+    a kill interrupts at most the rows claimed together, the rest of its batch is sent
+    by the redelivered task or the flush."""
+    started = time.monotonic()
+    _port, handler = smtp
+    short_lease_and_visibility(stack)
+    rng = random.Random(SEED)
+    monkeypatch.setattr(outbox_batch, "BATCH_SIZE", 10)
+
+    # given: a worker, and 40 emails queued in one transaction: four batches
+    worker, since = start_worker(stack, "w0")
+    emails = [
+        outbox_batch.PreparedEmail(
+            key=f"batch:{n}", to=f"kill{n}@example.se", subject="Hej", body_text="Hej"
+        )
+        for n in range(EMAILS)
+    ]
+    with transaction.atomic():
+        assert outbox_batch.queue_prepared_emails(emails) == EMAILS
+    keys = [email.key for email in emails]
+
+    # when: killed in the window, then 19 times at random, then the flush settles all
+    window_key, kills = kill_again_and_again(stack, handler, worker, since, rng)
+
+    # then
+    sent, interrupted = check_each_arrived_at_most_once(handler, keys, window_key)
+    assert 1 <= kills[0] <= outbox_batch.CLAIM_SIZE
+    assert all(count <= outbox_batch.CLAIM_SIZE for count in kills)
+    assert len(interrupted) <= sum(kills)
+    report("worker kill, batches", stack, handler, kills, sent, interrupted, started)
+
+
+def short_lease_and_visibility(stack) -> None:
+    stack.extra_env.update(
+        OUTBOX_SENDING_LEASE_SECONDS=str(LEASE_SECONDS),
+        CELERY_BROKER_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+    )
+
+
+def kill_again_and_again(stack, handler, worker, since, rng) -> tuple[str, list[int]]:
+    """Kill the worker once the server has the first email (before its "250"), then
+    KILLS - 1 times at random moments, a new worker starting each time, playing beat's
+    flush now and then; then run the flush until every email has an outcome. Returns
+    the key of the email of the first kill and how many sends each kill interrupted."""
     stack.wait(lambda: handler.received, 30, "the first email to be accepted")
     window_key = handler.received[0]["X-LabPortal-Event"]
     worker.kill()
     kills = [in_flight(since)]
     worker, since = start_worker(stack, "w1")
 
-    # ... and 19 times more at random moments
     for number in range(2, KILLS + 1):
         time.sleep(rng.uniform(0.05, 1.2))
         worker.kill()
@@ -107,7 +160,6 @@ def test_killed_workers_never_send_an_email_twice(stack, smtp):
         if number % 4 == 0:
             tasks.flush_outbox.delay()  # as beat does every few minutes
 
-    # ... and then beat's flush runs until every email has an outcome
     def settled() -> bool:
         tasks.flush_outbox.delay()
         time.sleep(1)
@@ -117,14 +169,21 @@ def test_killed_workers_never_send_an_email_twice(stack, smtp):
 
     stack.wait(settled, 60, "every email to be sent or marked interrupted")
     worker.stop()
+    return window_key, kills
 
-    # then: no event reached the server twice
+
+def check_each_arrived_at_most_once(
+    handler, keys: list[str], window_key: str
+) -> tuple[list[str], list[str]]:
+    """No event reached the server twice; every email sent arrived once, every other
+    one is marked interrupted; the email of the first kill arrived once and waits for
+    an administrator. Returns the keys sent and the keys interrupted."""
     arrived = Counter(message["X-LabPortal-Event"] for message in handler.received)
     assert set(arrived) <= set(keys)
     twice = {key: count for key, count in arrived.items() if count > 1}
     assert not twice, f"emails that arrived more than once: {twice}"
-    # ... every email sent arrived, and every other one is marked interrupted
     rows = {row.key: row for row in OutboxEmail.objects.filter(key__in=keys)}
+    assert set(rows) == set(keys)
     sent = [key for key, row in rows.items() if row.status == OutboxStatus.SENT]
     interrupted = [key for key, row in rows.items() if row.status != OutboxStatus.SENT]
     assert all(arrived[key] == 1 for key in sent)
@@ -132,18 +191,18 @@ def test_killed_workers_never_send_an_email_twice(stack, smtp):
         (rows[key].status, rows[key].last_error) == (OutboxStatus.FAILED, outbox.INTERRUPTED)
         for key in interrupted
     )
-    # ... the email accepted just before the first kill arrived once and waits for an admin
     assert arrived[window_key] == 1
     assert window_key in interrupted
-    # ... a kill interrupts at most the one send in flight (concurrency 1)
-    assert kills[0] == 1
-    assert len(interrupted) <= KILLS
-    assert len(sent) >= EMAILS - KILLS
+    return sent, interrupted
+
+
+def report(name, stack, handler, kills, sent, interrupted, started) -> None:
+    arrived = Counter(message["X-LabPortal-Event"] for message in handler.received)
     arrived_but_flagged = [key for key in interrupted if arrived[key]]
     received_twice = redelivered_tasks(stack.worker_log.read_text())
     print(
-        f"\nworker kill: seed {SEED}, {KILLS} kills ({sum(kills)} during a send), "
-        f"{len(sent)} sent, {len(interrupted)} interrupted "
+        f"\n{name}: seed {SEED}, {KILLS} kills ({sum(1 for k in kills if k)} during a send, "
+        f"{sum(kills)} sends interrupted), {len(sent)} sent, {len(interrupted)} interrupted "
         f"({len(arrived_but_flagged)} of them had arrived), "
         f"{received_twice} tasks delivered to more than one worker, "
         f"{time.monotonic() - started:.0f} s"
@@ -174,6 +233,9 @@ def redelivered_tasks(log: str) -> int:
     """Tasks received by a worker more than once (a killed worker's unacknowledged
     task given to another after the visibility timeout)."""
     received = Counter(
-        re.findall(r"Task labportal\.core\.tasks\.send_outbox_email\[([0-9a-f-]+)\] received", log)
+        re.findall(
+            r"Task labportal\.core\.tasks\.send_outbox_(?:email|batch)\[([0-9a-f-]+)\] received",
+            log,
+        )
     )
     return sum(1 for count in received.values() if count > 1)

@@ -148,3 +148,35 @@ def test_next_weeks_reminder_is_a_new_one(cohort):
         f"log-reminder:{trainee.pk}:2025-W12",
         f"log-reminder:{trainee.pk}:2025-W13",
     ]
+
+
+def test_each_reminder_greets_its_own_trainee(cohort):
+    # The email is rendered once per language: the names must still be each one's own.
+    ada = enrolled(cohort, full_name="Ada <Lovelace> & Co")
+    nameless = enrolled(cohort, full_name="")
+    english = enrolled(cohort, full_name="Grace Hopper", language="en")
+
+    assert reminders.send_log_reminders(now=NOW) == 3
+
+    [to_ada], [to_nameless], [to_english] = (emails_to(p) for p in (ada, nameless, english))
+    assert "Ada <Lovelace> & Co" in to_ada.body_text
+    assert nameless.email in to_nameless.body_text
+    assert "Grace Hopper" in to_english.body_text
+    assert "Your log for week 12 is missing" in to_english.subject
+    for email in (to_ada, to_nameless, to_english):
+        assert reminders.NAME_PLACEHOLDER not in email.subject + email.body_text
+    assert "Ada" not in to_nameless.body_text + to_english.body_text
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_fan_out_takes_a_bounded_number_of_queries(
+    cohort, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        enrolled(cohort)
+
+    # trainees, keys already queued, one INSERT per chunk (with its transaction)
+    with django_assert_max_num_queries(6):
+        assert reminders.send_log_reminders(now=NOW) == count
+    with django_assert_max_num_queries(2):
+        assert reminders.send_log_reminders(now=NOW) == 0
