@@ -50,8 +50,12 @@ messages: setup
 	ENVIRONMENT=test $(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
 	ENVIRONMENT=test $(PY) manage.py compilemessages -l sv --ignore=.venv
 
+# Every benchmark (about an hour on 2 cores: pages at demo, municipal and national
+# scale, exports beside django-import-export, reminders through real workers); results
+# in bench/results/. BENCH_SCALES, BENCH_SECONDS and BENCH_LOG_ROWS change the sizes.
 bench: setup
-	$(VENV)/bin/pytest bench -p no:xdist -s -q
+	BENCH_SCALES=$${BENCH_SCALES:-demo,municipal,national} BENCH_SECONDS=$${BENCH_SECONDS:-4} \
+		$(VENV)/bin/pytest bench -p no:xdist -s -q
 
 # The main pages under load at demo scale, 1 and 16 clients, 3 s a page (~3 minutes).
 .PHONY: bench-quick

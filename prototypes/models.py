@@ -206,6 +206,13 @@ class Idea(TimeStampedModel):
             ),
             models.Index(fields=["title", "id"], name="idea_title_id_idx"),
             models.Index(fields=["status", "delivered_at"], name="idea_delivered_idx"),
+            # The planning backlog and its count on the start page: the few accepted
+            # ideas ready to plan, oldest decision first (0005).
+            models.Index(
+                fields=["decided_at", "id"],
+                condition=models.Q(status="accepted", ready_to_plan=True),
+                name="idea_ready_to_plan_idx",
+            ),
             GinIndex(fields=["search_vector"], name="idea_search_idx"),
         ]
         verbose_name = _("idea")
