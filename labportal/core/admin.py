@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from labportal.accounts.access import has_role
 from labportal.accounts.models import Role
-from labportal.core import outbox
+from labportal.core import outbox_upkeep
 from labportal.core.models import AuditEntry, OutboxEmail, Skill, WorkerHeartbeat
 
 
@@ -62,7 +62,7 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Send again"), permissions=["resend"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         selected = queryset.count()
-        queued = outbox.send_again(actor=request.user, emails=queryset)
+        queued = outbox_upkeep.send_again(actor=request.user, emails=queryset)
         if queued:
             self.message_user(
                 request,

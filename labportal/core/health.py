@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from labportal.core.models import WorkerHeartbeat
-from labportal.core.outbox import failed_email_count
+from labportal.core.outbox_upkeep import failed_email_count
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from labportal.core import outbox, outbox_batch, services
+from labportal.core import outbox, outbox_batch, outbox_upkeep, services
 
 # The database was unreachable (restarted, failed over): try again, waiting longer each
 # time (random waits up to 1, 2, 4 ... at most 300 s; under 15 minutes in all, then
@@ -50,8 +50,8 @@ def flush_outbox() -> int:
     are not resent, see outbox), then queue a send for every email that is due (a
     safety net for sends never queued or lost: the broker was down when the event
     committed, Redis restarted without its queue, a lost retry)."""
-    outbox.release_expired_leases()
-    ids = outbox.pending_outbox_ids()
+    outbox_upkeep.release_expired_leases()
+    ids = outbox_upkeep.pending_outbox_ids()
     for pk in ids:
         send_outbox_email.delay(pk)
     return len(ids)
@@ -61,7 +61,7 @@ def flush_outbox() -> int:
 def purge_email_content() -> int:
     """Run by beat daily: blank the text of emails sent more than
     OUTBOX_BODY_RETENTION_DAYS ago. Idempotent."""
-    return outbox.purge_old_email_content()
+    return outbox_upkeep.purge_old_email_content()
 
 
 @shared_task(acks_late=True)

@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.utils import timezone
 
-from labportal.core import outbox
+from labportal.core import outbox, outbox_upkeep
 from labportal.core.models import AuditEntry, OutboxEmail, OutboxStatus
 from tests.core.factories import OutboxEmailFactory
 from tests.core.smtp import RecordingHandler, smtp_server, text_of, use_smtp
@@ -129,7 +129,7 @@ def test_unreachable_server_is_retried_later_with_backoff(db, settings):
     assert "ConnectionRefusedError" in email.last_error
     assert timedelta(seconds=55) < email.next_attempt_at - timezone.now() <= timedelta(seconds=60)
     assert outbox.deliver_outbox_email(email.pk).outcome == "skipped"
-    assert email.pk not in outbox.pending_outbox_ids()
+    assert email.pk not in outbox_upkeep.pending_outbox_ids()
 
 
 def test_retry_delay_doubles_and_is_capped(settings):
@@ -207,7 +207,7 @@ def test_expired_lease_is_marked_interrupted_never_resent_and_a_live_one_is_left
     unstamped = OutboxEmailFactory(status=OutboxStatus.SENDING, claimed_at=None, attempts=1)
     live = OutboxEmailFactory(status=OutboxStatus.SENDING, claimed_at=timezone.now(), attempts=1)
 
-    assert outbox.release_expired_leases() == 2
+    assert outbox_upkeep.release_expired_leases() == 2
 
     # the dead worker may have sent them: failed for an admin to check, not sent again
     rows = {row.pk: row for row in OutboxEmail.objects.all()}
@@ -217,11 +217,11 @@ def test_expired_lease_is_marked_interrupted_never_resent_and_a_live_one_is_left
         live.pk: OutboxStatus.SENDING,
     }
     assert rows[dead.pk].last_error == outbox.INTERRUPTED
-    assert outbox.pending_outbox_ids() == []
+    assert outbox_upkeep.pending_outbox_ids() == []
     assert outbox.deliver_outbox_email(dead.pk).outcome == "skipped"
-    assert outbox.release_expired_leases() == 0
+    assert outbox_upkeep.release_expired_leases() == 0
     # ... until an administrator sends it again
-    outbox.send_again(actor=admin, emails=OutboxEmail.objects.filter(pk=dead.pk))
+    outbox_upkeep.send_again(actor=admin, emails=OutboxEmail.objects.filter(pk=dead.pk))
     assert outbox.deliver_outbox_email(dead.pk).outcome == "sent"
 
 
@@ -245,7 +245,7 @@ def test_a_slow_send_that_outlived_its_lease_still_marks_the_email_sent(settings
         sender.start()
         assert handler.rcpt_seen.wait(10)
         # when: the flush finds the lease expired while the send is still going on
-        assert outbox.release_expired_leases() == 1
+        assert outbox_upkeep.release_expired_leases() == 1
         assert OutboxEmail.objects.get(pk=email.pk).status == OutboxStatus.FAILED
         sender.join(10)
 
@@ -265,8 +265,8 @@ def test_purge_blanks_old_sent_and_failed_emails_only(db, settings):
     waiting = OutboxEmailFactory(secret_values={"url": LINK})
     OutboxEmail.objects.filter(pk=waiting.pk).update(created_at=old)
 
-    assert outbox.purge_old_email_content() == 2
-    assert outbox.purge_old_email_content() == 0
+    assert outbox_upkeep.purge_old_email_content() == 2
+    assert outbox_upkeep.purge_old_email_content() == 0
 
     for email in (old_sent, old_failed):
         email.refresh_from_db()
@@ -287,9 +287,9 @@ def test_send_again_requeues_failed_emails_with_an_audit_row(
     everything = OutboxEmail.objects.all()
 
     with pytest.raises(PermissionDenied):
-        outbox.send_again(actor=lab_lead, emails=everything)
+        outbox_upkeep.send_again(actor=lab_lead, emails=everything)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert outbox.send_again(actor=admin, emails=everything) == 1
+        assert outbox_upkeep.send_again(actor=admin, emails=everything) == 1
 
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == (OutboxStatus.PENDING, 0)

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from labportal.accounts import services as account_services
-from labportal.core import outbox, tasks
+from labportal.core import outbox, outbox_upkeep, tasks
 from labportal.core.models import OutboxEmail, OutboxStatus, WorkerHeartbeat
 from tests.conftest import TEST_QUEUE
 from tests.core.smtp import RecordingHandler, smtp_server, text_of
@@ -137,7 +137,7 @@ def test_email_of_a_killed_worker_is_not_resent_until_an_admin_sends_it_again(ad
             assert handler.received == []
 
             # when: an administrator, who found it never arrived, sends it again
-            outbox.send_again(actor=admin, emails=OutboxEmail.objects.filter(pk=email.pk))
+            outbox_upkeep.send_again(actor=admin, emails=OutboxEmail.objects.filter(pk=email.pk))
             wait_for(
                 lambda: OutboxEmail.objects.get(pk=email.pk).status == OutboxStatus.SENT,
                 20,
