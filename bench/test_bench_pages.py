@@ -15,9 +15,10 @@ client is recorded beside it: what one person waits on a quiet site (with 16 cli
 2 workers a request mostly waits its turn, so p95 there measures the queue). They are
 recorded as pass/fail in bench/results (pages_<scale>) and asserted only with
 BENCH_STRICT=1: on a loaded machine (a CI run beside it; see the load average
-recorded) the figures are noise. The query counts are asserted equal whenever two
-scales ran in one session (a count that grows with the data is an N+1), and
-`pages_growth` puts each page's figures at every scale side by side.
+recorded) the figures are noise. The query counts are compared whenever two scales
+ran in one session: at most QUERIES_ONLY_AT_SCALE more at a larger scale (a count that
+grows with the data is an N+1); `pages_growth` puts each page's figures at every scale
+side by side.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ PAGES = [
     ("invitations", "admin", "/invitations/", "admin invitations"),
     ("retention", "admin", "/personal-data/retention/", None),
     ("admin ideas", "admin", "/admin/prototypes/idea/", None),
-    ("admin ideas, page 40", "admin", "/admin/prototypes/idea/?p=39", None),
+    # the same rows as our page 40 (25 a page from 975): the admin shows 100 a page
+    ("admin ideas, page 40", "admin", "/admin/prototypes/idea/?p=9", None),
     ("admin idea search", "admin", "/admin/prototypes/idea/?q=parkeringstillst%C3%A5nd", None),
     ("admin trainees", "admin", "/admin/trainees/traineeprofile/", None),
     ("admin cohorts", "admin", "/admin/cohorts/cohort/", None),
@@ -90,6 +92,10 @@ PAGES = [
 
 # query counts per scale, to compare when two scales run in this session
 QUERY_COUNTS: dict[str, dict[str, int]] = {}
+# What a page may add at a larger scale: the count of a list that has a next page (a
+# list that fits on one page is not counted) and the idea search's probe of how common
+# its words are (only for words that are). A page that adds more grows with the data.
+QUERIES_ONLY_AT_SCALE = 2
 # every scale's rows of this session, for the growth table
 ROWS: dict[str, list[dict[str, Any]]] = {}
 
@@ -191,14 +197,13 @@ def test_pages_under_load(scale: str) -> None:
             "checks": checks,
         },
     )
-    assert all(row["status"] == 200 for row in rows), [r for r in rows if r["status"] != 200]
     ROWS[scale] = rows
     if len(ROWS) > 1:
         record("pages_growth", {"machine": machine, "pages": growth(ROWS)})
         print_growth(ROWS)
+    assert all(row["status"] == 200 for row in rows), [r for r in rows if r["status"] != 200]
     if len(QUERY_COUNTS) > 1:
-        first, *others = QUERY_COUNTS.values()
-        assert all(other == first for other in others), QUERY_COUNTS
+        assert not grown(QUERY_COUNTS), grown(QUERY_COUNTS)
     if STRICT:
         failed = [c for c in checks if not all(v for k, v in c.items() if k.endswith("_ok"))]
         assert not failed, failed
@@ -266,3 +271,14 @@ def print_growth(by_scale: dict[str, list[dict[str, Any]]]) -> None:
         ]
         ratio = row.get(f"{scales[-1]}_vs_{scales[0]}", "-")
         print(f"{row['page']:25} " + "  ".join(cells) + f"  x{ratio}")
+
+
+def grown(counts: dict[str, dict[str, int]]) -> dict[str, list[int]]:
+    """The pages whose query count at some scale exceeds the smallest scale's by more
+    than QUERIES_ONLY_AT_SCALE, with their counts in scale order."""
+    first, *_others = counts.values()
+    return {
+        page: [counts[scale].get(page, 0) for scale in counts]
+        for page, least in first.items()
+        if any(counts[scale].get(page, 0) > least + QUERIES_ONLY_AT_SCALE for scale in counts)
+    }
