@@ -47,6 +47,26 @@ class RecordingHandler:
         return "250 Message accepted for delivery"
 
 
+@dataclass
+class ConnectionNotingHandler(RecordingHandler):
+    """Also notes the connection (client address and port) of each message, and answers
+    RCPT for an address in `refused` with the reply given there."""
+
+    peers: list[Any] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list
+    ) -> str:
+        if address in self.refused:
+            return self.refused[address]
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.peers.append(session.peer)
+        return await super().handle_DATA(server, session, envelope)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -4,9 +4,7 @@ claimed or sent skipped, one refused address leaving the rest of the batch alone
 server that is down stopping the batch. Against a real local SMTP server, and through
 a real Celery worker on Redis."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.db import transaction
@@ -16,27 +14,13 @@ from labportal.core import outbox, outbox_batch, tasks
 from labportal.core.models import OutboxEmail, OutboxStatus
 from tests.conftest import wait_for
 from tests.core.factories import OutboxEmailFactory
-from tests.core.smtp import RecordingHandler, free_port, smtp_server, use_smtp
-
-
-@dataclass
-class ConnectionNotingHandler(RecordingHandler):
-    """Notes the connection (client address and port) of each message, and answers
-    RCPT for an address in `refused` with the reply given there."""
-
-    peers: list[Any] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list
-    ) -> str:
-        if address in self.refused:
-            return self.refused[address]
-        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.peers.append(session.peer)
-        return await super().handle_DATA(server, session, envelope)
+from tests.core.smtp import (
+    ConnectionNotingHandler,
+    RecordingHandler,
+    free_port,
+    smtp_server,
+    use_smtp,
+)
 
 
 @pytest.fixture(autouse=True)

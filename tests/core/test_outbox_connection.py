@@ -4,9 +4,6 @@ emptied, a refusal recorded on its own row and the next email sent on a fresh
 connection. Against a real local SMTP server that notes the connection of each
 message."""
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
 from django.core import mail
 from django.db import connection, connections
@@ -14,20 +11,9 @@ from django.db import connection, connections
 from labportal.core import outbox
 from labportal.core.models import OutboxEmail, OutboxStatus
 from tests.core.factories import OutboxEmailFactory
-from tests.core.smtp import RecordingHandler, smtp_server, use_smtp
+from tests.core.smtp import ConnectionNotingHandler, RecordingHandler, smtp_server, use_smtp
 
 LINK = "https://labportal.example.se/accounts/invitations/accept/s3cret-Token_0123456789/"
-
-
-@dataclass
-class ConnectionNotingHandler(RecordingHandler):
-    """Also notes the client's address and port (one per connection) of each message."""
-
-    peers: list[Any] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.peers.append(session.peer)
-        return await super().handle_DATA(server, session, envelope)
 
 
 @pytest.fixture(autouse=True)
